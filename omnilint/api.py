@@ -1,0 +1,45 @@
+"""The public Python API: pure functions over text, safe to call from other programs.
+
+    >>> from omnilint import check_text
+    >>> [d.code for d in check_text("Hello \\n")]
+    ['FMT001']
+
+Results are plain dataclasses (picklable).  Corpus rules (which need several
+files) are not run here; use the runner for a whole folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import config as cfg
+from . import engine
+from .document import Document
+from .fixer import FixResult
+from .model import Diagnostic
+
+
+def _rules(config: cfg.Settings | Mapping[str, Any] | None) -> engine.RuleList:
+    if config is None:
+        settings = cfg.Settings(Path.cwd())
+    elif isinstance(config, cfg.Settings):
+        settings = config
+    else:
+        settings = cfg.Settings(Path.cwd(), None, cfg.validate(dict(config), "config"))
+    return engine.per_file(cfg.ruleset(settings).rules)
+
+
+def check_text(text: str, path: str | None = None, config: cfg.Settings | Mapping[str, Any] | None = None) -> list[Diagnostic]:
+    """Lint `text`; `config` is a Settings, a mapping like `[tool.omnilint]`, or None for defaults."""
+    return engine.lint(Document(text, path), _rules(config))
+
+
+def fix_text(
+    text: str,
+    path: str | None = None,
+    config: cfg.Settings | Mapping[str, Any] | None = None,
+    unsafe: bool = False,
+) -> FixResult:
+    """Fix `text` to a fixpoint; `.text` is the result, `.rejected` the fixes that failed verification."""
+    return engine.fix(text, _rules(config), path, unsafe)

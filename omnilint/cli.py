@@ -1,0 +1,231 @@
+"""Command line: argument parsing and exit codes, nothing else.
+
+Exit codes: 0 nothing found; 1 findings remain (or a file could not be read);
+2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from . import config as cfg
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ERROR_CODES = {"INT001", "CFG001"}
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); '-' reads stdin")
+    p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one per file")
+    p.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes, prefixes or names, comma-separated)")
+    p.add_argument("--extend-select", type=_codes, default=[], metavar="CODES", help="add these rules")
+    p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="leave out these rules")
+    p.add_argument("--output-format", choices=("text", "concise", "json", "github", "sarif"), default=None)
+    p.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    p.add_argument("--stdin-filename", metavar="PATH", help="the path stdin stands for (config, messages)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    p.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .omnilint_cache)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: the machine's cores)")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change meaning")
+    p.add_argument("--online", action="store_true", default=None, help="enable rules that use the network (LNK011)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="omnilint", description="Lint and safely fix saved-article Markdown (Omnivore, Readwise, Web Clipper …)."
+    )
+    parser.add_argument("--version", action="version", version=f"omnilint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="report findings")
+    _common(check)
+    fix = sub.add_parser("fix", help="fix findings (shows the diff; --write applies it)")
+    _common(fix)
+    fix.add_argument("--write", action="store_true", help="write the fixes to the files (atomically)")
+    fix.add_argument("--diff", action="store_true", help="print only the unified diff, write nothing")
+    fix.add_argument("--format", action="store_true", default=None, help="also normalise formatting (FMT005)")
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument("--config", metavar="FILE", help="include plugins named in this config")
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", metavar="CODE", help="a rule code or name")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("check", "fix"):
+            return _lint(args)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "explain":
+            return _explain(args)
+        parser.print_help()
+        return EXIT_ERROR
+    except cfg.ConfigError as exc:
+        print(f"omnilint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("omnilint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+
+
+def _rule_table(config: str | None = None) -> dict:
+    from .registry import RegistryError, all_rules
+
+    plugins = []
+    if config:
+        settings = cfg.read_file(Path(config))
+        plugins = [(spec, settings.root) for spec in settings.get("plugins")]
+    try:
+        return all_rules(plugins)
+    except RegistryError as exc:
+        raise cfg.ConfigError(str(exc)) from None
+
+
+def _rules(args) -> int:
+    table = _rule_table(args.config)
+    if args.output_format == "json":
+        import json
+
+        rows = [
+            {"code": r.code, "name": r.name, "summary": r.summary, "fix": r.fixable, "default": r.default_enabled, "options": r.options}
+            for r in table.values()
+        ]
+        print(json.dumps(rows, indent=2, default=str))
+        return EXIT_CLEAN
+    if args.output_format == "markdown":
+        print(rules_markdown(table))
+        return EXIT_CLEAN
+    width = max(len(r.name) for r in table.values())
+    print(f"{'code':<8} {'name':<{width}}  {'fix':<9} {'default':<7}  summary")
+    for r in table.values():
+        print(f"{r.code:<8} {r.name:<{width}}  {r.fixable or '-':<9} {'on' if r.default_enabled else 'off':<7}  {r.summary}")
+    return EXIT_CLEAN
+
+
+def rules_markdown(table: dict) -> str:
+    """The README's rule table, generated from the registry."""
+    lines = ["| code | name | fix | default | what it finds |", "|---|---|---|---|---|"]
+    for r in table.values():
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| {r.code} | {r.name} | {r.fixable or '—'} | {'on' if r.default_enabled else 'off'} | {summary} |")
+    return "\n".join(lines)
+
+
+def _explain(args) -> int:
+    table = _rule_table()
+    rule = table.get(args.rule.upper()) or next((r for r in table.values() if r.name == args.rule), None)
+    if rule is None:
+        print(f"omnilint: error: unknown rule {args.rule!r}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"# {rule.code} {rule.name}\n")
+    print(f"{rule.summary}\n")
+    print(f"Fix: {rule.fixable or 'none'}. Enabled by default: {'yes' if rule.default_enabled else 'no'}.")
+    if rule.options:
+        print("Options: " + ", ".join(f"{k} = {v!r}" for k, v in rule.options.items()))
+    print()
+    print(rule.documentation())
+    return EXIT_CLEAN
+
+
+def _lint(args) -> int:
+    from . import runner
+    from .report import get
+
+    fix_mode = args.command == "fix"
+    overrides = cfg.Overrides(
+        select=tuple(args.select) if args.select is not None else None,
+        extend_select=tuple(args.extend_select),
+        ignore=tuple(args.ignore),
+        format=getattr(args, "format", None),
+        online=args.online,
+    )
+    job = runner.Job(
+        mode="fix" if fix_mode else "check",
+        unsafe=args.unsafe_fixes,
+        overrides=overrides,
+        config_file=os.path.abspath(args.config) if args.config else None,
+    )
+    if args.config and not Path(args.config).is_file():
+        raise cfg.ConfigError(f"--config {args.config}: no such file")
+    paths = args.paths or ["."]
+    stdin_task = None
+    if paths == [runner.STDIN]:
+        stdin_task = runner.Task(runner.STDIN, args.stdin_filename or "stdin.md", sys.stdin.read())
+    elif runner.STDIN in paths:
+        raise cfg.ConfigError("'-' (stdin) cannot be combined with other paths")
+    # Validate the configuration up front so a typo fails fast with exit 2.
+    first = Path(os.path.abspath(stdin_task.display if stdin_task else paths[0]))
+    cfg.ruleset(runner.settings_for(first if first.is_file() else first / "_", job), overrides)
+    progress = _progress_bar() if sys.stderr.isatty() and not args.quiet else None
+    result = runner.run(paths, job, args.jobs, stdin_task, progress)
+    if fix_mode and args.write:
+        runner.write_results(result.files)
+    return _report(args, result, fix_mode)
+
+
+def _report(args, result, fix_mode: bool) -> int:
+    from .report import get
+
+    out = sys.stdout
+    if fix_mode and args.stdin_filename is not None and result.files and result.files[0].stdin:
+        out.write(result.files[0].new_text or "")  # like ruff: the fixed text goes to stdout
+        out = sys.stderr
+    elif fix_mode and (args.diff or not args.write):
+        for f in result.files:
+            out.write(f.diff())
+        if args.diff:
+            changed = any(f.changed for f in result.files)
+            return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
+    fmt = args.output_format or ("concise" if args.quiet else "text")
+    color = out.isatty() and "NO_COLOR" not in os.environ
+    module = get(fmt)
+    kwargs = dict(color=color, statistics=args.statistics, mode="fix" if fix_mode else "check", unsafe=args.unsafe_fixes)
+    if fmt == "sarif":
+        kwargs["rules_table"] = _rule_table(args.config)
+    if args.quiet and fmt in ("text", "concise"):
+        kwargs["quiet"] = True
+    module.render(result, out, **kwargs)
+    codes = {d.code for _, d in result.diagnostics}
+    if codes & ERROR_CODES:
+        return EXIT_ERROR
+    if any(f.write_error for f in result.files):
+        return EXIT_FINDINGS
+    if args.exit_zero:
+        return EXIT_CLEAN
+    pending = bool(codes) or (fix_mode and not args.write and any(f.changed for f in result.files))
+    return EXIT_FINDINGS if pending else EXIT_CLEAN
+
+
+def _progress_bar():
+    state = {"shown": False}
+
+    def show(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if done == total or done % 50 == 0:
+            sys.stderr.write(f"\r[{done}/{total}] files checked")
+            state["shown"] = True
+            if done == total:
+                sys.stderr.write("\r" + " " * 40 + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

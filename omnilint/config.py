@@ -1,0 +1,299 @@
+"""Configuration: discovery upward from each file, validation, per-file resolution.
+
+Sources, nearest first: `omnilint.toml`, `.omnilint.toml`, or `pyproject.toml`
+with a `[tool.omnilint]` table.  `--config FILE` replaces discovery.  Unknown keys,
+unknown rule codes and ill-typed options are errors (exit 2), never ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from .registry import RegistryError, all_rules
+from .rule import Rule
+
+CONFIG_NAMES = ("omnilint.toml", ".omnilint.toml", "pyproject.toml")
+DEFAULT_INCLUDE = ["*.md", "*.markdown"]
+DEFAULT_EXCLUDE = [".git", ".obsidian", "node_modules", ".omnilint_cache", ".venv", "__pycache__"]
+DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
+
+# key -> (type, default)
+KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
+    "select": (list, None),
+    "extend-select": (list, []),
+    "ignore": (list, []),
+    "per-file-ignores": (dict, {}),
+    "include": (list, DEFAULT_INCLUDE),
+    "exclude": (list, DEFAULT_EXCLUDE),
+    "extend-exclude": (list, []),
+    "plugins": (list, []),
+    "format": (bool, False),
+    "format-options": (dict, {}),
+    "online": (bool, False),
+    "max-file-size": (int, DEFAULT_MAX_FILE_SIZE),
+    "vault": (str, "obsidian"),
+    "rules": (dict, {}),
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix (exit code 2)."""
+
+
+@dataclass
+class Settings:
+    """One validated configuration (from a file, or the defaults)."""
+
+    root: Path  # the folder globs and links are relative to
+    source: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key, KEYS[key][1])
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Settings given on the command line; they win over any file."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    format: bool | None = None
+    online: bool | None = None
+
+
+@dataclass
+class RuleSet:
+    """The effective rules for files under one config, with their options."""
+
+    settings: Settings
+    rules: list[tuple[Rule, dict[str, Any]]]
+    per_file_ignores: list[tuple[re.Pattern[str], frozenset[str]]]
+    fingerprint: str
+
+    def rules_for(self, relpath: str) -> list[tuple[Rule, dict[str, Any]]]:
+        ignored: set[str] = set()
+        for pattern, codes in self.per_file_ignores:
+            if pattern.match(relpath):
+                ignored |= codes
+        if not ignored:
+            return self.rules
+        return [(r, o) for r, o in self.rules if r.code not in ignored]
+
+
+def read_file(path: Path) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("omnilint", {})
+    return Settings(path.parent.resolve(), path, validate(data, str(path)))
+
+
+def validate(data: dict[str, Any], origin: str) -> dict[str, Any]:
+    for key, value in data.items():
+        if key not in KEYS:
+            hint = _close_match(key, KEYS)
+            raise ConfigError(f"{origin}: unknown key {key!r}{hint}")
+        expected = KEYS[key][0]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{origin}: {key!r} must be a {_type_name(expected)}, not {type(value).__name__}")
+        if expected is list and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{origin}: {key!r} must be a list of strings")
+    for glob, codes in data.get("per-file-ignores", {}).items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{origin}: per-file-ignores[{glob!r}] must be a list of rule codes")
+    for code, opts in data.get("rules", {}).items():
+        if not isinstance(opts, dict):
+            raise ConfigError(f"{origin}: [rules.{code}] must be a table of options")
+    return data
+
+
+def _type_name(t: Any) -> str:
+    return {list: "list", dict: "table", bool: "boolean", int: "integer", str: "string"}.get(t, str(t))
+
+
+def _close_match(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+@lru_cache(maxsize=4096)
+def discover(directory: Path) -> Settings:
+    """The nearest config at or above `directory`, or the defaults rooted there."""
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and not _has_tool_table(candidate):
+                    continue
+                return read_file(candidate)
+    return Settings(directory)
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "[tool.omnilint" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """A gitignore-flavoured glob: `**` crosses folders, `*` does not; no slash = any depth."""
+    anchored = "/" in glob.strip("/")
+    parts, i = [], 0
+    glob = glob.strip("/")
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            parts.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            parts.append(".*")
+            i += 2
+        elif glob[i] == "*":
+            parts.append("[^/]*")
+            i += 1
+        elif glob[i] == "?":
+            parts.append("[^/]")
+            i += 1
+        else:
+            parts.append(re.escape(glob[i]))
+            i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(prefix + "".join(parts) + "(?:/.*)?$")
+
+
+def select_rules(
+    table: dict[str, type[Rule]], select: Iterable[str] | None, extend: Iterable[str], ignore: Iterable[str], origin: str
+) -> list[type[Rule]]:
+    by_name = {r.name: r for r in table.values()}
+
+    def matching(selector: str, include_off: bool) -> list[type[Rule]]:
+        if selector == "ALL":
+            return list(table.values())
+        if selector in table:
+            return [table[selector]]
+        if selector in by_name:
+            return [by_name[selector]]
+        found = [r for c, r in table.items() if c.startswith(selector) and (include_off or r.default_enabled)]
+        if not found and not any(c.startswith(selector) for c in table):
+            raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{_close_match(selector, table)}")
+        return found
+
+    chosen: dict[str, type[Rule]] = {}
+    if select is None:
+        chosen = {c: r for c, r in table.items() if r.default_enabled}
+    else:
+        for s in select:
+            chosen.update((r.code, r) for r in matching(s, False))
+    for s in extend:
+        chosen.update((r.code, r) for r in matching(s, False))
+    for s in ignore:
+        for r in matching(s, True):
+            chosen.pop(r.code, None)
+    return [chosen[c] for c in sorted(chosen)]
+
+
+def rule_options(rule: type[Rule], given: dict[str, Any], origin: str) -> dict[str, Any]:
+    options = dict(rule.options)
+    for key, value in given.items():
+        if key not in rule.options:
+            raise ConfigError(
+                f"{origin}: rule {rule.code} has no option {key!r}{_close_match(key, rule.options)}"
+                + (f"; its options: {', '.join(rule.options)}" if rule.options else "")
+            )
+        default = rule.options[key]
+        if default is not None and not _same_type(default, value):
+            raise ConfigError(
+                f"{origin}: option {key!r} of {rule.code} must be {type(default).__name__}, not {type(value).__name__}"
+            )
+        options[key] = value
+    return options
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
+
+
+_RULESETS: dict[tuple[int, Overrides], RuleSet] = {}
+
+
+def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
+    """The rules in force for files governed by `settings` (memoised)."""
+    key = (id(settings), overrides)
+    cached = _RULESETS.get(key)
+    if cached is not None and cached.settings is settings:
+        return cached
+    origin = str(settings.source) if settings.source else "defaults"
+    try:
+        table = all_rules((spec, settings.root) for spec in settings.get("plugins"))
+    except RegistryError as exc:
+        raise ConfigError(str(exc)) from None
+    select = overrides.select if overrides.select is not None else settings.get("select")
+    extend = [*settings.get("extend-select"), *overrides.extend_select]
+    ignore = [*settings.get("ignore"), *overrides.ignore]
+    fmt = overrides.format if overrides.format is not None else settings.get("format")
+    online = overrides.online if overrides.online is not None else settings.get("online")
+    if fmt:
+        extend.extend(c for c, r in table.items() if getattr(r, "enabled_by", None) == "format")
+    if online:
+        extend.extend(c for c, r in table.items() if getattr(r, "enabled_by", None) == "online")
+    chosen = select_rules(table, select, extend, ignore, origin)
+    by_name = {r.name: r for r in table.values()}
+    given: dict[str, dict[str, Any]] = {}
+    for key, opts in settings.get("rules").items():
+        rule = table.get(key) or by_name.get(key)
+        if rule is None:
+            raise ConfigError(f"{origin}: [rules.{key}]: unknown rule{_close_match(key, table)}")
+        given[rule.code] = opts
+    rules = [(r(), rule_options(r, given.get(r.code, {}), origin)) for r in chosen]
+    pfi = []
+    for glob, codes in settings.get("per-file-ignores").items():
+        expanded: set[str] = set()
+        for code in codes:
+            expanded.update(r.code for r in _match_all(table, code, origin))
+        pfi.append((glob_to_regex(glob), frozenset(expanded)))
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            {
+                "rules": [[r.code, o] for r, o in rules],
+                "pfi": sorted((g, sorted(c)) for g, c in settings.get("per-file-ignores").items()),
+                "vault": settings.get("vault"),
+                "format-options": settings.get("format-options"),
+            },
+            sort_keys=True,
+            default=str,
+        ).encode()
+    ).hexdigest()[:16]
+    result = RuleSet(settings, rules, pfi, fingerprint)
+    _RULESETS[key] = result
+    return result
+
+
+def _match_all(table: dict[str, type[Rule]], selector: str, origin: str) -> list[type[Rule]]:
+    """Every rule a selector names, default-off ones included (for ignores)."""
+    if selector == "ALL":
+        return list(table.values())
+    found = [r for c, r in table.items() if c.startswith(selector) or r.name == selector]
+    if not found:
+        raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{_close_match(selector, table)}")
+    return found

@@ -1,0 +1,54 @@
+"""Run rules over a Document; the pure core behind the runner and the Python API."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any, Iterable
+
+from . import suppress
+from .document import Document
+from .fixer import FixResult, fix_text
+from .model import Diagnostic, Severity
+from .rule import Rule
+
+RuleList = list[tuple[Rule, dict[str, Any]]]
+
+INTERNAL_CODE = "INT001"
+INTERNAL_NAME = "rule-error"
+
+
+def lint(doc: Document, rules: RuleList) -> list[Diagnostic]:
+    """Every per-file rule's findings, suppressions applied, in position order.
+
+    A rule that raises does not stop the others: its crash becomes an INT001
+    finding naming the rule (exit code 2), and the run goes on.
+    """
+    found: list[Diagnostic] = []
+    for rule, options in rules:
+        try:
+            found.extend(rule.check(doc, options))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the rest
+            found.append(internal_error(doc, rule, exc))
+    found = suppress.apply(doc, found)
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def internal_error(doc: Document, rule: Rule, exc: BaseException) -> Diagnostic:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return doc.diagnostic(
+        INTERNAL_CODE,
+        INTERNAL_NAME,
+        0,
+        0,
+        f"rule {rule.code} crashed: {type(exc).__name__}: {exc} ({where.filename}:{where.lineno}); please report it",
+        severity=Severity.ERROR,
+    )
+
+
+def fix(text: str, rules: RuleList, path: str | None = None, unsafe: bool = False) -> FixResult:
+    return fix_text(text, lambda t: lint(Document(t, path), rules), unsafe=unsafe)
+
+
+def per_file(rules: Iterable[tuple[Rule, dict[str, Any]]]) -> RuleList:
+    return [(r, o) for r, o in rules if not r.is_corpus_rule()]

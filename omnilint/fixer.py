@@ -1,0 +1,188 @@
+"""Apply fixes: non-overlapping edits, repeated to a fixpoint, verified before anything is kept.
+
+One central function (`apply_edits`) turns edits into text; everything outside the
+edits stays byte-identical.  A batch of fixes whose result fails verification is
+retried fix by fix, and each failing fix is dropped and reported, never applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from . import frontmatter as fm
+from .markdown import render_html
+from .model import Applicability, Diagnostic, Edit, Fix
+
+MAX_PASSES = 12
+
+
+class OverlapError(ValueError):
+    pass
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply edits given as offsets into `text`. Overlapping edits are an error."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[str] = []
+    pos = 0
+    for edit in ordered:
+        if edit.start < pos:
+            raise OverlapError(f"edit {edit.start}..{edit.end} overlaps an earlier edit ending at {pos}")
+        if edit.end > len(text):
+            raise OverlapError(f"edit {edit.start}..{edit.end} is past the end of the text ({len(text)})")
+        out.append(text[pos : edit.start])
+        out.append(edit.content)
+        pos = edit.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def non_overlapping(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Pick fixes greedily in document order, skipping any that touch a chosen one."""
+    chosen: list[Diagnostic] = []
+    taken: list[tuple[int, int]] = []
+    for d in sorted(diagnostics, key=lambda d: (d.fix.start, d.fix.end, d.code)):  # type: ignore[union-attr]
+        spans = [(e.start, e.end) for e in d.fix.edits]  # type: ignore[union-attr]
+        if any(_touch(s, t) for s in spans for t in taken):
+            continue
+        if any(_touch(a, b) for i, a in enumerate(spans) for b in spans[i + 1 :]):
+            continue  # a fix whose own edits overlap is malformed
+        chosen.append(d)
+        taken.extend(spans)
+    return chosen
+
+
+def _touch(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    # Two insertions at one point, or an edit touching another's end, are ambiguous.
+    return a[0] < b[1] and b[0] < a[1] or a[0] == b[0] or (a[0] == a[1] and b[0] <= a[0] <= b[1]) or (
+        b[0] == b[1] and a[0] <= b[0] <= a[1]
+    )
+
+
+@dataclass
+class Rejected:
+    diagnostic: Diagnostic
+    reason: str
+
+
+@dataclass
+class FixResult:
+    original: str
+    text: str
+    applied: list[Diagnostic] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)  # findings on the final text
+    passes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def verify(before: str, after: str, fixes: list[Diagnostic]) -> str | None:
+    """Why `after` must not replace `before`, or None when it may."""
+    old = fm.find(before)
+    if old is not None and old.parsed_ok:
+        new = fm.find(after)
+        if new is None or not new.parsed_ok:
+            why = new.error.message if new is not None and new.error else "front matter is gone"
+            return f"front matter no longer parses ({why})"
+    if fixes and all(d.fix.preserves_render for d in fixes):  # type: ignore[union-attr]
+        if render_html(before) != render_html(after):
+            return "the rendered HTML would change"
+    return None
+
+
+def _signature(text: str, d: Diagnostic) -> tuple:
+    assert d.fix is not None
+    return (d.code, tuple((text[e.start : e.end], e.content) for e in d.fix.edits))
+
+
+def fix_text(
+    text: str,
+    lint: Callable[[str], list[Diagnostic]],
+    unsafe: bool = False,
+    max_passes: int = MAX_PASSES,
+) -> FixResult:
+    """Fix `text` to a fixpoint. `lint` returns the diagnostics for any text."""
+    banned_codes: set[str] = set()
+    result = FixResult(text, text)
+    for _attempt in range(3):
+        result = _fix_passes(text, lint, unsafe, max_passes, banned_codes, result.rejected)
+        if result.passes >= 0:
+            return result
+        # Did not converge: the rules still fixing at the cap undo each other.
+        # Start again from the original without them.
+        stuck = {d.code for d in result.applied}
+        for code in sorted(stuck - banned_codes):
+            example = next(d for d in result.applied if d.code == code)
+            result.rejected.append(Rejected(example, "fixes did not converge (rules undo each other)"))
+        banned_codes |= stuck
+    return FixResult(text, text, [], result.rejected, lint(text), 0)
+
+
+def _allowed(d: Diagnostic, unsafe: bool, banned: set[str]) -> bool:
+    return (
+        d.fix is not None
+        and d.code not in banned
+        and (unsafe or d.fix.applicability is Applicability.SAFE)
+    )
+
+
+def _fix_passes(
+    original: str,
+    lint: Callable[[str], list[Diagnostic]],
+    unsafe: bool,
+    max_passes: int,
+    banned_codes: set[str],
+    rejected: list[Rejected],
+) -> FixResult:
+    text = original
+    applied: list[Diagnostic] = []
+    banned_fixes: set[tuple] = set()
+    seen = {text}
+    rejected = list(rejected)
+    for n in range(1, max_passes + 1):
+        diagnostics = lint(text)
+        candidates = [
+            d for d in diagnostics if _allowed(d, unsafe, banned_codes) and _signature(text, d) not in banned_fixes
+        ]
+        if not candidates:
+            return FixResult(original, text, applied, rejected, diagnostics, n - 1)
+        # Render-preserving fixes go first and alone, so their promise can be checked.
+        preserving = [d for d in candidates if d.fix.preserves_render]  # type: ignore[union-attr]
+        batch = non_overlapping(preserving or candidates)
+        new = apply_edits(text, (e for d in batch for e in d.fix.edits))  # type: ignore[union-attr]
+        why = verify(text, new, batch)
+        if why is not None:
+            new, kept = _one_by_one(text, batch, banned_fixes, rejected)
+            batch = kept
+        if new in seen:
+            # A cycle: what this pass undid was applied earlier.
+            return FixResult(original, text, batch, rejected, diagnostics, -1)
+        seen.add(new)
+        applied.extend(batch)
+        text = new
+    last = lint(text)
+    pending = [d for d in last if _allowed(d, unsafe, banned_codes)]
+    if pending:
+        return FixResult(original, text, pending, rejected, last, -1)
+    return FixResult(original, text, applied, rejected, last, max_passes)
+
+
+def _one_by_one(
+    text: str, batch: list[Diagnostic], banned: set[tuple], rejected: list[Rejected]
+) -> tuple[str, list[Diagnostic]]:
+    kept: list[Diagnostic] = []
+    current = text
+    for d in batch:
+        candidate = apply_edits(text, (e for k in [*kept, d] for e in k.fix.edits))  # type: ignore[union-attr]
+        why = verify(current, candidate, [d])
+        if why is None:
+            kept.append(d)
+            current = candidate
+        else:
+            banned.add(_signature(text, d))
+            rejected.append(Rejected(d, why))
+    return current, kept

@@ -1,0 +1,159 @@
+"""Find front matter (YAML `---`, TOML `+++`, JSON `{…}`) with exact spans and errors.
+
+Detection follows python-frontmatter's handlers (same delimiters), but keeps the
+offsets of every part so rules can report real positions and fix by text edits.
+YAML is only ever loaded with a *safe* loader (the C one when PyYAML has it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import yaml
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_OPEN = {"---": "yaml", "+++": "toml"}
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+# Front matter larger than this is not parsed (a file that is "all front matter"
+# because the closing delimiter is missing is reported by FM002 instead).
+MAX_FRONT_MATTER = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatterError:
+    message: str
+    line: int  # 1-based line in the file
+    column: int  # 1-based
+
+
+@dataclass(eq=False)
+class FrontMatter:
+    kind: str  # yaml | toml | json
+    start: int  # offset of the opening delimiter
+    content_start: int
+    content_end: int
+    end: int  # offset just after the closing delimiter line; the body starts here
+    raw: str
+    first_line: int  # 1-based file line of the first content line
+    closed: bool = True
+    value: Any = None
+    error: FrontMatterError | None = None
+    _parsed: bool = field(default=False, repr=False)
+
+    @property
+    def parsed_ok(self) -> bool:
+        self.parse()
+        return self.closed and self.error is None
+
+    @property
+    def mapping(self) -> dict | None:
+        self.parse()
+        return self.value if isinstance(self.value, dict) else None
+
+    def parse(self) -> None:
+        if self._parsed:
+            return
+        self._parsed = True
+        if not self.closed:
+            return
+        self.value, self.error = load(self.kind, self.raw, self.first_line)
+
+    @cached_property
+    def yaml_node(self) -> yaml.Node | None:
+        """The composed YAML node tree (positions of keys and values), or None."""
+        if self.kind != "yaml" or not self.parsed_ok:
+            return None
+        try:
+            return yaml.compose(self.raw, Loader=SafeLoader)
+        except yaml.YAMLError:
+            return None
+
+    def offset_of(self, mark: yaml.Mark) -> int:
+        """File offset of a YAML mark (line/column are relative to `raw`)."""
+        pos = self.content_start
+        lines = self.raw.splitlines(keepends=True)
+        for line in lines[: mark.line]:
+            pos += len(line)
+        return min(pos + mark.column, self.content_end)
+
+
+def find(text: str) -> FrontMatter | None:
+    """Front matter at the very start of `text` (after a BOM was set aside)."""
+    if text.startswith("{"):
+        return _find_json(text)
+    first = _LINE.match(text)
+    assert first is not None
+    delim = first.group().rstrip("\r\n").rstrip(" \t")
+    kind = _OPEN.get(delim)
+    if kind is None or not first.group().endswith(("\n", "\r")):
+        return None
+    closers = ("---", "...") if kind == "yaml" else ("+++",)
+    pos = first.end()
+    line_no = 2
+    while pos < len(text):
+        m = _LINE.match(text, pos)
+        assert m is not None
+        if m.group().rstrip("\r\n").rstrip(" \t") in closers:
+            return FrontMatter(kind, 0, first.end(), pos, m.end(), text[first.end() : pos], 2)
+        pos = m.end()
+        line_no += 1
+    return FrontMatter(kind, 0, first.end(), len(text), len(text), text[first.end() :], 2, closed=False)
+
+
+def _find_json(text: str) -> FrontMatter | None:
+    # python-frontmatter's JSON handler: a `{…}` object ending on a line of its own.
+    m = re.search(r"^\}[ \t]*(?:\r\n|\r|\n|$)", text, re.M)
+    if m is None:
+        return None
+    return FrontMatter("json", 0, 0, m.start() + 1, m.end(), text[: m.start() + 1], 1)
+
+
+def displaced(text: str) -> int | None:
+    """Offset of a `---` block that would be front matter but for leading blank lines."""
+    m = re.match(r"(?:[ \t]*(?:\r\n|\r|\n))+(?=---[ \t]*(?:\r\n|\r|\n))", text)
+    if m is None:
+        return None
+    rest = find(text[m.end() :])
+    return m.end() if rest is not None and rest.closed else None
+
+
+def load(kind: str, raw: str, first_line: int) -> tuple[Any, FrontMatterError | None]:
+    if len(raw) > MAX_FRONT_MATTER:
+        return None, FrontMatterError(f"front matter larger than {MAX_FRONT_MATTER} characters", first_line, 1)
+    if kind == "yaml":
+        return _load_yaml(raw, first_line)
+    if kind == "toml":
+        import tomllib
+
+        try:
+            return tomllib.loads(raw), None
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", 1) or 1
+            col = getattr(exc, "colno", 1) or 1
+            msg = getattr(exc, "msg", str(exc))
+            return None, FrontMatterError(f"invalid TOML: {msg}", first_line + line - 1, col)
+    try:
+        return json.loads(raw), None
+    except json.JSONDecodeError as exc:
+        return None, FrontMatterError(f"invalid JSON: {exc.msg}", first_line + exc.lineno - 1, exc.colno)
+
+
+def _load_yaml(raw: str, first_line: int) -> tuple[Any, FrontMatterError | None]:
+    try:
+        return yaml.load(raw, Loader=SafeLoader), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        column = (mark.column + 1) if mark else 1
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        return None, FrontMatterError(f"invalid YAML: {problem}", line, column)
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
+        # Constructor errors without marks (e.g. a date out of range).
+        return None, FrontMatterError(f"invalid YAML: {exc}", first_line, 1)

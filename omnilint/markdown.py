@@ -1,0 +1,308 @@
+"""The parse layer: one adapter from pyromark's events to positioned nodes.
+
+pyromark (pulldown-cmark) gives every block and inline element a UTF-8 byte
+range; this module turns them into `Node`s with character offsets into the
+document, and adds the Obsidian constructs CommonMark has no event for (tags,
+block ids, highlights, comments, callouts) by scanning only the *text* runs, so
+nothing inside code, HTML or link destinations is ever mistaken for syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import pyromark
+
+from .text import ByteToChar
+
+OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_WIKILINKS
+    | pyromark.Options.ENABLE_GFM
+    | pyromark.Options.ENABLE_MATH
+)
+
+# Block kinds whose direct inline content is prose.
+LEAF_BLOCKS = frozenset({"paragraph", "heading", "table_cell"})
+CONTAINER_BLOCKS = frozenset(
+    {"blockquote", "list", "item", "footnote_definition", "table", "table_head", "table_row"}
+)
+BLOCK_KINDS = LEAF_BLOCKS | CONTAINER_BLOCKS | {"code_block", "html_block", "thematic_break", "math_block"}
+
+_SIMPLE_STARTS = {
+    "Paragraph": "paragraph",
+    "Item": "item",
+    "Emphasis": "emphasis",
+    "Strong": "strong",
+    "Strikethrough": "strikethrough",
+    "TableHead": "table_head",
+    "TableRow": "table_row",
+    "TableCell": "table_cell",
+    "HtmlBlock": "html_block",
+    "Superscript": "superscript",
+    "Subscript": "subscript",
+    "DefinitionList": "list",
+    "DefinitionListTitle": "item",
+    "DefinitionListDefinition": "item",
+}
+_DICT_STARTS = {
+    "Heading": "heading",
+    "BlockQuote": "blockquote",
+    "CodeBlock": "code_block",
+    "List": "list",
+    "FootnoteDefinition": "footnote_definition",
+    "Table": "table",
+    "Link": "link",
+    "Image": "image",
+    "MetadataBlock": "metadata",
+}
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    """A positioned element. Offsets are characters into the whole document text."""
+
+    kind: str
+    start: int
+    end: int
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    # Kind-specific data, kept flat for speed.
+    level: int = 0  # heading level; list start number (0 = bullet)
+    url: str = ""  # link/image destination as the parser resolved it; code block info
+    title: str = ""
+    label: str = ""  # reference label, footnote label, callout type, tag name, block id
+    link_type: str = ""  # inline, reference, collapsed, shortcut, autolink, email, wikilink
+    value: str = ""  # text/code/html content as parsed (entities decoded)
+
+    def __repr__(self) -> str:  # keeps debugging output short
+        return f"Node({self.kind}, {self.start}:{self.end})"
+
+    def walk(self) -> Iterator[Node]:
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def plain_text(self) -> str:
+        """The text a reader sees (entities decoded, markup dropped)."""
+        parts: list[str] = []
+        for node in self.walk():
+            if node.kind in ("text", "code", "math"):
+                parts.append(node.value)
+            elif node.kind in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        return "".join(parts)
+
+    @property
+    def is_embed(self) -> bool:
+        return self.kind == "image" and self.link_type == "wikilink"
+
+
+@dataclass(slots=True)
+class ParsedBody:
+    root: Node
+    nodes: list[Node]  # every node in document order (root excluded)
+    text_runs: list[tuple[int, int]]  # contiguous prose source ranges outside code
+    code_ranges: list[tuple[int, int]]  # code blocks, code spans, math, raw HTML
+    obsidian: list[Node]  # tag, block_id, highlight, comment nodes
+
+
+def _link_type(raw: object) -> str:
+    if isinstance(raw, dict):  # {"WikiLink": {"has_pothole": bool}}
+        return "wikilink"
+    name = str(raw)
+    for suffix in ("Unknown",):  # ShortcutUnknown etc. are unresolved references
+        name = name.replace(suffix, "")
+    return name.lower()
+
+
+def _start_node(tag: object, start: int, end: int) -> Node:
+    if isinstance(tag, str):
+        return Node(_SIMPLE_STARTS.get(tag, tag.lower()), start, end)
+    (name, data), = tag.items()  # type: ignore[union-attr]
+    kind = _DICT_STARTS.get(name, name.lower())
+    node = Node(kind, start, end)
+    if name == "Heading":
+        node.level = int(data["level"][1:])
+    elif name == "List":
+        node.level = data or 0
+    elif name == "CodeBlock":
+        node.url = data.get("Fenced", "") if isinstance(data, dict) else ""
+        node.label = "fenced" if isinstance(data, dict) else "indented"
+    elif name in ("Link", "Image"):
+        node.url = data["dest_url"]
+        node.title = data["title"]
+        node.label = data["id"]
+        node.link_type = _link_type(data["link_type"])
+    elif name == "FootnoteDefinition":
+        node.label = data
+    elif name == "BlockQuote":
+        node.label = str(data).lower() if data else ""
+    return node
+
+
+_LEAF_EVENTS = {
+    "Text": "text",
+    "Code": "code",
+    "Html": "html",
+    "InlineHtml": "html",
+    "FootnoteReference": "footnote_ref",
+    "InlineMath": "math",
+    "DisplayMath": "math",
+    "TaskListMarker": "task_marker",
+}
+_CODE_KINDS = frozenset({"code", "math", "html"})
+_NOT_PROSE = frozenset({"code_block", "html_block", "metadata"})
+
+
+def _inside_link(stack: list[Node]) -> bool:
+    for node in reversed(stack):
+        if node.kind in ("link", "image"):
+            return True
+        if node.kind in BLOCK_KINDS:
+            return False
+    return False
+
+
+def parse(body: str, offset: int = 0) -> ParsedBody:
+    """Parse `body` (which starts at character `offset` of the document)."""
+    to_char = ByteToChar(body)
+    root = Node("document", offset, offset + len(body))
+    nodes: list[Node] = []
+    stack = [root]
+    text_runs: list[tuple[int, int]] = []
+    code_ranges: list[tuple[int, int]] = []
+    append_node = nodes.append
+    for event, rng in pyromark.events_with_range(body, options=OPTIONS):
+        start = to_char(rng["start"]) + offset
+        end = to_char(rng["end"]) + offset
+        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+            kind = {"SoftBreak": "softbreak", "HardBreak": "hardbreak", "Rule": "thematic_break"}.get(event, event.lower())
+            node = Node(kind, start, end, stack[-1])
+            stack[-1].children.append(node)
+            append_node(node)
+            continue
+        (name, data), = event.items()
+        if name == "Start":
+            node = _start_node(data, start, end)
+            node.parent = stack[-1]
+            stack[-1].children.append(node)
+            append_node(node)
+            stack.append(node)
+            if node.kind in ("code_block", "html_block"):
+                code_ranges.append((start, end))
+        elif name == "End":
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            kind = _LEAF_EVENTS.get(name, name.lower())
+            parent = stack[-1]
+            node = Node(kind, start, end, parent, value=data if isinstance(data, str) else str(data))
+            if kind == "math" and name == "DisplayMath":
+                node.label = "display"
+            if kind == "footnote_ref":
+                node.label = data
+            parent.children.append(node)
+            append_node(node)
+            if kind == "text" and parent.kind not in _NOT_PROSE and not _inside_link(stack):
+                if text_runs and text_runs[-1][1] == start:
+                    text_runs[-1] = (text_runs[-1][0], end)
+                else:
+                    text_runs.append((start, end))
+            elif kind in _CODE_KINDS:
+                code_ranges.append((start, end))
+    _mark_callouts(nodes, body, offset)
+    return ParsedBody(root, nodes, text_runs, code_ranges, [])
+
+
+_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\]")
+
+
+def _mark_callouts(nodes: list[Node], body: str, offset: int) -> None:
+    for node in nodes:
+        if node.kind == "blockquote" and node.children and node.children[0].kind == "paragraph":
+            first = node.children[0]
+            m = _CALLOUT.match(body, first.start - offset)
+            if m:
+                node.kind = "callout"
+                node.label = m.group(1).lower()
+
+
+# Obsidian syntax inside prose.  Tags: '#' then letters/digits/_/-// with at least one
+# non-digit (Obsidian's rule), not preceded by a word character, '#', '&' or '\'.
+TAG = re.compile(r"(?<![\w#&\\/])#([\w/-]*[^\W\d][\w/-]*)")
+BLOCK_ID = re.compile(r"(?:(?<=\s)|^)\^([A-Za-z0-9-]+)[ \t]*$", re.M)
+HIGHLIGHT = re.compile(r"(?<!=)==(?=\S)(.+?)(?<=\S)==(?!=)")
+COMMENT = re.compile(r"%%(.*?)%%", re.S)
+
+
+def scan_obsidian(text: str, runs: list[tuple[int, int]]) -> list[Node]:
+    """Tags, block ids and highlights found in prose runs of `text`."""
+    found: list[Node] = []
+    for start, end in runs:
+        chunk = text[start:end]
+        if "#" in chunk:
+            for m in TAG.finditer(text, start, end):
+                found.append(Node("tag", m.start(), m.end(), label=m.group(1)))
+        if "^" in chunk:
+            for m in BLOCK_ID.finditer(text, start, end):
+                found.append(Node("block_id", m.start(), m.end(), label=m.group(1)))
+        if "==" in chunk:
+            for m in HIGHLIGHT.finditer(text, start, end):
+                found.append(Node("highlight", m.start(), m.end(), value=m.group(1)))
+        if "%%" in chunk:
+            for m in COMMENT.finditer(text, start, end):
+                found.append(Node("comment", m.start(), m.end(), value=m.group(1)))
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+def destination_span(text: str, node: Node) -> tuple[int, int] | None:
+    """Source span of an inline link's or image's destination, or None.
+
+    pyromark gives the whole element; the destination is what follows the
+    closing bracket of the link text: `](dest "title")` or `<dest>` for autolinks.
+    """
+    if node.link_type == "autolink" or node.link_type == "email":
+        return node.start + 1, node.end - 1
+    if node.link_type != "inline":
+        return None
+    # The text ends at the last child (or just after the opening bracket).
+    pos = node.children[-1].end if node.children else node.start + (2 if node.kind == "image" else 1)
+    close = text.find("](", pos, node.end)
+    if close < 0:
+        return None
+    i = close + 2
+    while i < node.end and text[i] in " \t\r\n":
+        i += 1
+    if i < node.end and text[i] == "<":
+        j = text.find(">", i + 1, node.end)
+        return (i + 1, j) if j >= 0 else None
+    depth, j = 0, i
+    while j < node.end - 1:
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch in " \t\r\n":
+            break
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        j += 1
+    return i, min(j, node.end - 1)
+
+
+def render_html(text: str) -> str:
+    """The rendered HTML used to prove a fix changed nothing a reader sees."""
+    return pyromark.html(text, options=OPTIONS)

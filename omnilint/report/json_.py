@@ -1,0 +1,39 @@
+"""JSON: one array of findings. A public interface: keys are only ever added."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+
+def finding(f, d) -> dict:
+    item = {
+        "code": d.code,
+        "name": d.name,
+        "message": d.message,
+        "path": f.display,
+        "line": d.line,
+        "column": d.column,
+        "end_line": d.end_line,
+        "end_column": d.end_column,
+        "severity": str(d.severity.value),
+        "fix": None,
+    }
+    if d.fix is not None:
+        item["fix"] = {
+            "applicability": d.fix.applicability.value,
+            "message": d.fix.message,
+            "edits": [
+                {"line": p[0], "column": p[1], "end_line": p[2], "end_column": p[3], "content": e.content}
+                for e, p in zip(d.fix.edits, d.edit_positions or [])
+            ],
+        }
+    if d.data:
+        item["data"] = d.data
+    return item
+
+
+def render(run, out: TextIO, **_) -> None:
+    items = [finding(f, d) for f, d in run.diagnostics]
+    json.dump(items, out, ensure_ascii=False, indent=2)
+    out.write("\n")

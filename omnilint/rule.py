@@ -1,0 +1,104 @@
+"""How a rule declares itself.
+
+A rule is a small declarative class plus a pure `check` function: it reads a
+`Document` and returns `Diagnostic`s (with fixes as data).  It knows nothing
+of files, configuration discovery, the command line or output formats.
+
+Its docstring is its documentation, in ruff's shape:
+
+    ## What it does / ## Why is this bad? / ## Example / ## Fix safety
+
+The Example section holds a ```markdown block (bad) and, after "Use instead:",
+another (good); the test suite runs every rule on both.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar, Iterable, Mapping
+
+from .document import Document
+from .model import Applicability, Diagnostic, Edit, Fix, Severity
+
+Options = Mapping[str, Any]
+
+
+class Rule:
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # kebab-case, stable
+    summary: ClassVar[str] = ""  # one line, shown in `omnilint rules`
+    default_enabled: ClassVar[bool] = True
+    # What kind of fix the rule offers: None, "safe", "unsafe" or "sometimes".
+    fixable: ClassVar[str | None] = None
+    severity: ClassVar[Severity] = Severity.WARNING
+    options: ClassVar[dict[str, Any]] = {}  # option name -> default (its type is the option's type)
+
+    def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+    # -- helpers for rule authors -----------------------------------------
+    def report(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        message: str,
+        fix: Fix | None = None,
+        data: dict | None = None,
+    ) -> Diagnostic:
+        return doc.diagnostic(self.code, self.name, start, end, message, fix, self.severity, data)
+
+    @staticmethod
+    def fix(
+        message: str,
+        *edits: Edit,
+        safe: bool = True,
+        preserves_render: bool = False,
+    ) -> Fix:
+        return Fix(
+            tuple(edits),
+            Applicability.SAFE if safe else Applicability.UNSAFE,
+            message,
+            preserves_render,
+        )
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    @classmethod
+    def is_corpus_rule(cls) -> bool:
+        return issubclass(cls, CorpusRule)
+
+
+class CorpusRule(Rule):
+    """A rule that needs the whole run: two phases, so files can be checked in parallel.
+
+    `collect` runs per file (in any process) and returns JSON-able facts;
+    `check_corpus` runs once with every file's facts and returns (path, Diagnostic)
+    pairs.  Facts must carry positions themselves (use `Span.of`), since the
+    corpus phase sees no Documents.
+    """
+
+    def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
+        return ()
+
+    def collect(self, doc: Document, options: Options) -> Any:
+        raise NotImplementedError
+
+    def check_corpus(self, facts: Mapping[str, Any], options: Options) -> Iterable[tuple[str, Diagnostic]]:
+        raise NotImplementedError
+
+    def at(self, span: list[int], message: str, fix: Fix | None = None, data: dict | None = None) -> Diagnostic:
+        """A Diagnostic from a span recorded by `Span.of` during `collect`."""
+        start, end, line, column, end_line, end_column = span
+        return Diagnostic(
+            self.code, self.name, message, start, end, self.severity, fix, line, column, end_line, end_column, data
+        )
+
+
+class Span:
+    @staticmethod
+    def of(doc: Document, start: int, end: int) -> list[int]:
+        """A JSON-able span: [start, end, line, column, end_line, end_column]."""
+        return [start, end, *doc.position(start), *doc.position(end)]

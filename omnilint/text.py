@@ -1,0 +1,136 @@
+"""Decoding and the line/column index.
+
+Bytes become text exactly once, here.  A UTF-8 BOM is set aside (and restored by
+the writer); line endings are kept as they are, so offsets index the real text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+BOM = "\ufeff"
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class UndecodableError(ValueError):
+    """The bytes are not text omnilint can safely rewrite."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    bom: bool
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a file's bytes as UTF-8, refusing binary and other encodings."""
+    if b"\x00" in data[:8192]:
+        raise UndecodableError("binary file (contains NUL bytes)")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UndecodableError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
+            "the file is reported and never rewritten"
+        ) from None
+    return Decoded(text, bom)
+
+
+def encode(text: str, bom: bool) -> bytes:
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+def dominant_newline(text: str) -> str:
+    """The line ending a fix should use when it inserts a line."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
+    if crlf > lf and crlf >= cr:
+        return "\r\n"
+    if cr > lf:
+        return "\r"
+    return "\n"
+
+
+class LineIndex:
+    """Maps character offsets to 1-based (line, column) and back."""
+
+    __slots__ = ("starts", "length")
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        self.starts = starts
+        self.length = len(text)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self.length))
+        line = bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def offset(self, line: int, column: int = 1) -> int:
+        """Offset of a 1-based (line, column); clamped to the text."""
+        line = max(1, min(line, len(self.starts)))
+        return min(self.starts[line - 1] + column - 1, self.length)
+
+    def line_start(self, line: int) -> int:
+        return self.starts[line - 1]
+
+
+def line_bounds(text: str, offset: int) -> tuple[int, int, int]:
+    """(start, end_of_content, end_including_newline) of the line holding `offset`."""
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    if offset > 0 and text[offset - 1 : offset + 1] == "\r\n":
+        start = offset + 1 if offset < len(text) else offset
+    m = _NEWLINE.search(text, offset)
+    if m is None:
+        return start, len(text), len(text)
+    return start, m.start(), m.end()
+
+
+class ByteToChar:
+    """Converts UTF-8 byte offsets (from the parser) to character offsets.
+
+    Built per line with C-speed encodes, so CJK-heavy files cost little; within a
+    non-ASCII line the prefix is decoded on demand.
+    """
+
+    __slots__ = ("_ascii", "_byte_starts", "_char_starts", "_lines")
+
+    def __init__(self, text: str) -> None:
+        self._ascii = text.isascii()
+        if self._ascii:
+            return
+        byte_starts, char_starts, lines = [], [], []
+        b = c = 0
+        for line in text.splitlines(keepends=True):
+            encoded = line.encode("utf-8", "surrogatepass")
+            byte_starts.append(b)
+            char_starts.append(c)
+            lines.append(None if len(encoded) == len(line) else encoded)
+            b += len(encoded)
+            c += len(line)
+        byte_starts.append(b)
+        char_starts.append(c)
+        lines.append(None)
+        self._byte_starts, self._char_starts, self._lines = byte_starts, char_starts, lines
+
+    def __call__(self, byte_offset: int) -> int:
+        if self._ascii:
+            return byte_offset
+        k = bisect_right(self._byte_starts, byte_offset) - 1
+        delta = byte_offset - self._byte_starts[k]
+        encoded = self._lines[k]
+        if encoded is None or delta == 0:
+            return self._char_starts[k] + delta
+        return self._char_starts[k] + len(encoded[:delta].decode("utf-8", "surrogatepass"))

@@ -1,0 +1,3 @@
+"""frontmatter rules."""
+
+RULES: list = []

@@ -1,0 +1,3 @@
+"""links rules."""
+
+RULES: list = []

@@ -1,0 +1,3 @@
+"""metadata rules."""
+
+RULES: list = []
