@@ -248,9 +248,14 @@ def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
         table = all_rules((spec, settings.root) for spec in settings.get("plugins"))
     except RegistryError as exc:
         raise ConfigError(str(exc)) from None
-    select = overrides.select if overrides.select is not None else settings.get("select")
-    extend = [*settings.get("extend-select"), *overrides.extend_select]
-    ignore = [*settings.get("ignore"), *overrides.ignore]
+    if overrides.select is not None:
+        # --select on the command line means exactly that set (as in ruff): the
+        # file's select/extend-select/ignore are a lower layer it replaces.
+        select, extend, ignore = overrides.select, [*overrides.extend_select], [*overrides.ignore]
+    else:
+        select = settings.get("select")
+        extend = [*settings.get("extend-select"), *overrides.extend_select]
+        ignore = [*settings.get("ignore"), *overrides.ignore]
     fmt = overrides.format if overrides.format is not None else settings.get("format")
     online = overrides.online if overrides.online is not None else settings.get("online")
     if fmt:

@@ -159,8 +159,9 @@ def _fix_passes(
             new, kept = _one_by_one(text, batch, banned_fixes, rejected)
             batch = kept
         if new in seen:
-            # A cycle: what this pass undid was applied earlier.
-            return FixResult(original, text, batch, rejected, diagnostics, -1)
+            # A cycle: what this pass undid was applied earlier; every rule that
+            # took part is suspect.
+            return FixResult(original, text, applied + batch, rejected, diagnostics, -1)
         seen.add(new)
         applied.extend(batch)
         text = new

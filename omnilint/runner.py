@@ -195,7 +195,7 @@ def _walk(top: Path, job: Job, found: Discovery) -> Iterator[Path]:
 
 def _io_problem(display: str, message: str, code: str = IO_CODE, name: str = IO_NAME) -> FileResult:
     d = Diagnostic(code, name, message, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
-    return FileResult(display, display, [d])
+    return FileResult(display, display, diagnostics=[d])
 
 
 # -- one file -----------------------------------------------------------------

@@ -6,10 +6,12 @@ from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Options, Rule
 
-BLANK = r"[ \t]*(?:\r\n|\n|\r)"
+NEWLINE = r"(?:\r\n|\n|\r(?!\n))"  # a CR never pairs with the LF after it
+BLANK = rf"[ \t]*{NEWLINE}"
 # Two or more blank lines in a row, each starting right after a line break.
-RUN = re.compile(rf"(?:(?<=\n)|(?<=\r)|\A)(?:{BLANK}){{2,}}")
-TRAILING_BLANKS = re.compile(rf"(?:\r\n|\n|\r)((?:{BLANK})+)[ \t]*\Z")
+# (Not between the two halves of a CRLF.)
+RUN = re.compile(rf"(?:(?<=\n)|(?<=\r)(?!\n)|\A)(?:{BLANK}){{2,}}")
+TRAILING_BLANKS = re.compile(rf"{NEWLINE}((?:{BLANK})+)[ \t]*\Z")
 
 
 class BlankLines(Rule):
@@ -56,7 +58,7 @@ class BlankLines(Rule):
             if m.start() >= tail_start or doc.in_code(m.start()):
                 continue
             first_end = re.match(BLANK, text[m.start() :]).end() + m.start()  # type: ignore[union-attr]
-            count = text.count("\n", m.start(), m.end()) or text.count("\r", m.start(), m.end())
+            count = len(re.findall(BLANK, m.group()))
             yield self.report(
                 doc,
                 m.start(),

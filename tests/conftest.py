@@ -1,0 +1,68 @@
+"""Shared test helpers.
+
+`lint(text, *codes)` and `fix(text, *codes, unsafe=False)` run the real engine with
+only the named rules (codes or prefixes) selected, the same path the CLI takes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from omnilint import config as cfg
+from omnilint import engine
+from omnilint.document import Document
+from omnilint.registry import installed_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS_SAMPLE = SHARED / "corpus-sample"
+
+
+def rules_for(*codes: str, options: dict | None = None) -> engine.RuleList:
+    values: dict = {"select": list(codes) if codes else ["ALL"]}
+    if options:
+        values["rules"] = options
+    settings = cfg.Settings(ROOT, None, cfg.validate(values, "test"))
+    return engine.per_file(cfg.ruleset(settings).rules)
+
+
+def lint(text: str, *codes: str, path: str | None = None, options: dict | None = None):
+    return engine.lint(Document(text, path), rules_for(*codes, options=options))
+
+
+def fix(text: str, *codes: str, unsafe: bool = False, path: str | None = None, options: dict | None = None):
+    return engine.fix(text, rules_for(*codes, options=options), path, unsafe)
+
+
+_MARKERS = {"␠": " ", "⇥": "\t"}
+_UNICODE = re.compile(r"<U\+([0-9A-Fa-f]{4,6})>")
+
+
+def example_text(block: str) -> str:
+    """Docstring example notation: ␠ space, ⇥ tab, <U+XXXX> any character, ⏎ at the end: no final newline."""
+    for marker, char in _MARKERS.items():
+        block = block.replace(marker, char)
+    block = _UNICODE.sub(lambda m: chr(int(m.group(1), 16)), block)
+    if block.endswith("⏎\n"):
+        block = block[: -len("⏎\n")]
+    return block
+
+
+def docstring_examples(rule) -> tuple[str, str]:
+    """(bad, good) from a rule's `## Example` section."""
+    doc = rule.documentation()
+    section = doc.split("## Example", 1)[1].split("\n## ", 1)[0]
+    bad_part, good_part = section.split("Use instead:", 1)
+    fence = re.compile(r"^(`{3,}|~{3,})markdown\n(.*?)^\1\s*$", re.S | re.M)
+    bad = fence.search(bad_part)
+    good = fence.search(good_part)
+    assert bad and good, f"{rule.code}: Example needs a ```markdown block before and after 'Use instead:'"
+    return example_text(bad.group(2)), example_text(good.group(2))
+
+
+@pytest.fixture(scope="session")
+def all_rule_classes():
+    return list(installed_rules().values())

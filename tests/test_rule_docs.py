@@ -1,0 +1,43 @@
+"""Every rule documents itself, and its documented examples behave as documented."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from omnilint.registry import installed_rules
+from omnilint.rule import CorpusRule
+
+from conftest import docstring_examples, fix, lint
+
+RULES = list(installed_rules().values())
+PER_FILE = [r for r in RULES if not issubclass(r, CorpusRule) and getattr(r, "enabled_by", None) != "online"]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_rule_is_documented(rule):
+    assert re.fullmatch(r"[A-Z]+\d{3}", rule.code)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+    assert rule.summary and not rule.summary.endswith(".")
+    doc = rule.documentation()
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
+        assert section in doc, f"{rule.code} lacks {section}"
+    assert rule.fixable in (None, "safe", "unsafe", "sometimes")
+
+
+@pytest.mark.parametrize("rule", PER_FILE, ids=lambda r: r.code)
+def test_bad_example_is_reported_and_good_is_not(rule):
+    bad, good = docstring_examples(rule)
+    assert any(d.code == rule.code for d in lint(bad, rule.code)), f"{rule.code}: bad example not reported"
+    assert not [d for d in lint(good, rule.code) if d.code == rule.code], f"{rule.code}: good example reported"
+
+
+@pytest.mark.parametrize("rule", [r for r in PER_FILE if r.fixable], ids=lambda r: r.code)
+def test_fix_of_bad_example_is_clean_and_idempotent(rule):
+    bad, _ = docstring_examples(rule)
+    result = fix(bad, rule.code, unsafe=True)
+    assert result.changed, f"{rule.code}: the fix changed nothing"
+    assert not result.rejected, [r.reason for r in result.rejected]
+    assert not [d for d in lint(result.text, rule.code) if d.fix is not None]
+    assert fix(result.text, rule.code, unsafe=True).text == result.text
