@@ -28,7 +28,8 @@ MAX_FRONT_MATTER = 1 << 20
 class FrontMatterError:
     message: str
     line: int  # 1-based line in the file
-    column: int  # 1-based
+    column: int  # 1-based, in characters
+    index: int | None = None  # character index into FrontMatter.raw, when the parser gave one
 
 
 @dataclass(eq=False)
@@ -74,12 +75,22 @@ class FrontMatter:
             return None
 
     def offset_of(self, mark: yaml.Mark) -> int:
-        """File offset of a YAML mark (line/column are relative to `raw`)."""
-        pos = self.content_start
-        lines = self.raw.splitlines(keepends=True)
-        for line in lines[: mark.line]:
-            pos += len(line)
-        return min(pos + mark.column, self.content_end)
+        """File offset of a YAML mark.
+
+        The mark's character index is used, not its line/column: YAML also counts
+        U+0085, U+2028 and U+2029 as line breaks, the file's line index does not.
+        """
+        return min(self.content_start + mark.index, self.content_end)
+
+    @property
+    def error_offset(self) -> int | None:
+        """File offset of the parse error, or None (no error, or no position known)."""
+        self.parse()
+        if self.error is None:
+            return None
+        if self.error.index is None:
+            return self.content_start
+        return min(self.content_start + self.error.index, self.content_end)
 
 
 def find(text: str) -> FrontMatter | None:
@@ -92,7 +103,8 @@ def find(text: str) -> FrontMatter | None:
     kind = _OPEN.get(delim)
     if kind is None or not first.group().endswith(("\n", "\r")):
         return None
-    closers = ("---", "...") if kind == "yaml" else ("+++",)
+    # Only `---` closes YAML: Obsidian and python-frontmatter ignore YAML's `...`.
+    closers = ("---",) if kind == "yaml" else ("+++",)
     pos = first.end()
     line_no = 2
     while pos < len(text):
@@ -133,14 +145,40 @@ def load(kind: str, raw: str, first_line: int) -> tuple[Any, FrontMatterError | 
         try:
             return tomllib.loads(raw), None
         except tomllib.TOMLDecodeError as exc:
-            line = getattr(exc, "lineno", 1) or 1
-            col = getattr(exc, "colno", 1) or 1
-            msg = getattr(exc, "msg", str(exc))
-            return None, FrontMatterError(f"invalid TOML: {msg}", first_line + line - 1, col)
+            return None, _toml_error(exc, raw, first_line)
     try:
         return json.loads(raw), None
     except json.JSONDecodeError as exc:
-        return None, FrontMatterError(f"invalid JSON: {exc.msg}", first_line + exc.lineno - 1, exc.colno)
+        return None, _error_at(f"invalid JSON: {exc.msg}", raw, exc.pos, first_line)
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _error_at(message: str, raw: str, index: int, first_line: int) -> FrontMatterError:
+    """An error at a character index of `raw`, with the file's line/column (same line breaks as LineIndex)."""
+    index = max(0, min(index, len(raw)))
+    breaks = list(_BREAK.finditer(raw, 0, index))
+    line_start = breaks[-1].end() if breaks else 0
+    return FrontMatterError(message, first_line + len(breaks), index - line_start + 1, index)
+
+
+def _toml_error(exc: Exception, raw: str, first_line: int) -> FrontMatterError:
+    # Python < 3.14 only puts the position in the message: "... (at line 2, column 5)".
+    text = str(exc)
+    line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    m = _TOML_AT.search(text)
+    if m is not None:
+        text = text[: m.start()]
+        line, col = line or int(m.group(1)), col or int(m.group(2))
+    msg = getattr(exc, "msg", None) or text
+    if not line:
+        return FrontMatterError(f"invalid TOML: {msg}", first_line, 1)
+    # tomllib counts lines by "\n" only, and columns in characters.
+    lines = raw.split("\n")
+    index = sum(len(x) + 1 for x in lines[: line - 1]) + (col or 1) - 1
+    return _error_at(f"invalid TOML: {msg}", raw, index, first_line)
 
 
 def _load_yaml(raw: str, first_line: int) -> tuple[Any, FrontMatterError | None]:
@@ -148,12 +186,16 @@ def _load_yaml(raw: str, first_line: int) -> tuple[Any, FrontMatterError | None]
         return yaml.load(raw, Loader=SafeLoader), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        column = (mark.column + 1) if mark else 1
+        if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+            # "could not find expected ':'" is noticed a line late; the culprit is
+            # the line where the would-be key started.
+            mark = exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
-        return None, FrontMatterError(f"invalid YAML: {problem}", line, column)
+        if mark is None:
+            return None, FrontMatterError(f"invalid YAML: {problem}", first_line, 1)
+        return None, _error_at(f"invalid YAML: {problem}", raw, mark.index, first_line)
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
         # Constructor errors without marks (e.g. a date out of range).
         return None, FrontMatterError(f"invalid YAML: {exc}", first_line, 1)

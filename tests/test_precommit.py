@@ -32,7 +32,7 @@ def test_pre_commit_try_repo_runs_the_omnilint_hook(tmp_path: Path):
 
     check = subprocess.run([*base, "omnilint", "--all-files"], cwd=repo, env=env, capture_output=True, text=True)
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "article.md:3:10: FMT001 [*] Trailing whitespace" in check.stdout
+    assert "article.md:3:9: FMT001 [*] Trailing whitespace" in check.stdout
     assert "notes.txt" not in check.stdout  # types: [markdown]
 
     fix = subprocess.run([*base, "omnilint-fix", "--all-files"], cwd=repo, env=env, capture_output=True, text=True)
