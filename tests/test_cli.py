@@ -177,3 +177,8 @@ def test_control_characters_in_content_never_reach_the_terminal_raw(tmp_path: Pa
     proc = run("check", ".", cwd=tmp_path)
     assert "\x1b" not in proc.stdout
     assert "evil\\x1b[31m.md:1:2: FMT001" in proc.stdout
+
+
+def test_quiet_prints_findings_only(project: Path):
+    proc = run("check", "--quiet", "--select", "FMT001", "notes", cwd=project)
+    assert proc.stdout == "notes/dirty.md:3:11: FMT001 [*] Trailing whitespace\n"

@@ -16,7 +16,17 @@ def _style(code: str, on: bool):
     return paint
 
 
-def render(run, out: TextIO, *, color: bool = False, statistics: bool = False, mode: str = "check", unsafe: bool = False, show_fixes: bool = True, **_) -> None:
+def render(
+    run,
+    out: TextIO,
+    *,
+    color: bool = False,
+    statistics: bool = False,
+    mode: str = "check",
+    unsafe: bool = False,
+    quiet: bool = False,
+    **_,
+) -> None:
     bold, red, cyan, dim = (_style(c, color) for c in ("1", "31", "36", "2"))
     fixable = unsafe_fixable = total = 0
     counts: Counter[tuple[str, str]] = Counter()
@@ -45,6 +55,8 @@ def render(run, out: TextIO, *, color: bool = False, statistics: bool = False, m
         for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             star = "[*]" if fixable_codes[code] else "   "
             out.write(f"{n:>6}\t{red(code):<8}\t{star} {name}\n")
+    if quiet:
+        return
     if mode == "fix":
         changed = sum(1 for f in run.files if f.changed)
         written = sum(1 for f in run.files if f.written)
