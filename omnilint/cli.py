@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -20,6 +21,16 @@ ERROR_CODES = {"INT001", "CFG001"}
 
 def _codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more (0: one per core), not {value!r}")
+    return n
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -35,7 +46,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin-filename", metavar="PATH", help="the path stdin stands for (config, messages)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     p.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .omnilint_cache)")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: the machine's cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N", help="worker processes (default, or 0: the machine's cores)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change meaning")
     p.add_argument("--online", action="store_true", default=None, help="enable rules that use the network (LNK011)")
 
@@ -159,6 +170,7 @@ def _lint(args) -> int:
         unsafe=args.unsafe_fixes,
         overrides=overrides,
         config_file=os.path.abspath(args.config) if args.config else None,
+        write=fix_mode and bool(args.write),
     )
     if args.config and not Path(args.config).is_file():
         raise cfg.ConfigError(f"--config {args.config}: no such file")
@@ -170,12 +182,24 @@ def _lint(args) -> int:
         raise cfg.ConfigError("'-' (stdin) cannot be combined with other paths")
     # Validate the configuration up front so a typo fails fast with exit 2.
     first = Path(os.path.abspath(stdin_task.display if stdin_task else paths[0]))
-    cfg.ruleset(runner.settings_for(first if first.is_file() else first / "_", job), overrides)
+    settings = runner.settings_for(first if first.is_file() else first / "_", job)
+    cfg.ruleset(settings, overrides)
+    if stdin_task is None and not args.no_cache:
+        job = replace(job, cache_dir=_cache_dir(args.cache_dir, settings))
     progress = _progress_bar() if sys.stderr.isatty() and not args.quiet else None
     result = runner.run(paths, job, args.jobs, stdin_task, progress)
     if fix_mode and args.write:
         runner.write_results(result.files)
     return _report(args, result, fix_mode)
+
+
+def _cache_dir(given: str | None, settings: cfg.Settings) -> str:
+    """--cache-dir, else .omnilint_cache in the project root: the config's folder, or the working folder."""
+    if given:
+        return os.path.abspath(given)
+    from .cache import default_directory
+
+    return default_directory(str(settings.root) if settings.source is not None else os.getcwd())
 
 
 def _report(args, result, fix_mode: bool) -> int:

@@ -216,12 +216,45 @@ def rule_options(rule: type[Rule], given: dict[str, Any], origin: str) -> dict[s
                 + (f"; its options: {', '.join(rule.options)}" if rule.options else "")
             )
         default = rule.options[key]
-        if default is not None and not _same_type(default, value):
+        check = getattr(rule, "check_option", None)  # a rule may validate its own values
+        if check is not None:
+            problem = check(key, value)
+            if problem:
+                raise ConfigError(f"{origin}: option {key!r} of {rule.code} {problem}")
+        elif default is not None and not _same_type(default, value):
             raise ConfigError(
                 f"{origin}: option {key!r} of {rule.code} must be {type(default).__name__}, not {type(value).__name__}"
             )
         options[key] = value
     return options
+
+
+def _inherit_vault(rule: type[Rule], options: dict[str, Any], given: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A rule option named `vault` defaults to the top-level `vault` setting."""
+    if "vault" in rule.options and "vault" not in given:
+        options["vault"] = settings.get("vault")
+    return options
+
+
+def _merge_format_options(
+    table: dict[str, type[Rule]], given: dict[str, dict[str, Any]], format_options: dict[str, Any], origin: str
+) -> None:
+    """`format-options` are the options of the formatting rules (FMT005), checked even when formatting is off.
+
+    Options under [rules.FMT005] win over them.
+    """
+    formatters = [r for r in table.values() if getattr(r, "enabled_by", None) == "format"]
+    known = sorted({key for r in formatters for key in r.options})
+    for key in format_options:
+        if key not in known:
+            raise ConfigError(
+                f"{origin}: format-options: unknown option {key!r}{_close_match(key, known)}; known: {', '.join(known)}"
+            )
+    for rule in formatters:
+        shared = {k: v for k, v in format_options.items() if k in rule.options}
+        rule_options(rule, shared, f"{origin}: format-options")
+        if shared:
+            given[rule.code] = shared | given.get(rule.code, {})
 
 
 def _same_type(default: Any, value: Any) -> bool:
@@ -270,7 +303,11 @@ def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
         if rule is None:
             raise ConfigError(f"{origin}: [rules.{key}]: unknown rule{_close_match(key, table)}")
         given[rule.code] = opts
-    rules = [(r(), rule_options(r, given.get(r.code, {}), origin)) for r in chosen]
+    _merge_format_options(table, given, settings.get("format-options"), origin)
+    rules = []
+    for r in chosen:
+        options = rule_options(r, given.get(r.code, {}), origin)
+        rules.append((r(), _inherit_vault(r, options, given.get(r.code, {}), settings)))
     pfi = []
     for glob, codes in settings.get("per-file-ignores").items():
         expanded: set[str] = set()

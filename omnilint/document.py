@@ -10,7 +10,7 @@ from bisect import bisect_right
 from functools import cached_property
 
 from . import frontmatter as fm
-from .markdown import Node, ParsedBody, parse, scan_obsidian
+from .markdown import Node, ParsedBody, parse, reference_definitions, scan_obsidian
 from .model import Diagnostic, Fix, Severity
 from .text import LineIndex, dominant_newline, line_bounds
 
@@ -82,6 +82,11 @@ class Document:
     def links(self) -> list[Node]:
         """Links, images, autolinks, wikilinks and embeds, in document order."""
         return self.nodes_of("link", "image")
+
+    @cached_property
+    def definitions(self) -> list[Node]:
+        """Link reference definitions as `definition` Nodes (label, url, title), in document order."""
+        return reference_definitions(self.text[self.body_start :], self.body_start)
 
     @cached_property
     def headings(self) -> list[Node]:

@@ -150,6 +150,8 @@ def _fix_passes(
         ]
         if not candidates:
             return FixResult(original, text, applied, rejected, diagnostics, n - 1)
+        # A final fix (the formatter) waits until every other fix is done.
+        candidates = [d for d in candidates if not d.fix.final] or candidates  # type: ignore[union-attr]
         # Render-preserving fixes go first and alone, so their promise can be checked.
         preserving = [d for d in candidates if d.fix.preserves_render]  # type: ignore[union-attr]
         batch = non_overlapping(preserving or candidates)

@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pyromark
 
-from .text import ByteToChar
+from .text import ByteToChar, without_surrogates
 
 OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -162,62 +162,91 @@ _CODE_KINDS = frozenset({"code", "math", "html"})
 _NOT_PROSE = frozenset({"code_block", "html_block", "metadata"})
 
 
-def _inside_link(stack: list[Node]) -> bool:
-    for node in reversed(stack):
-        if node.kind in ("link", "image"):
-            return True
-        if node.kind in BLOCK_KINDS:
-            return False
-    return False
+_BREAKS = {"SoftBreak": "softbreak", "HardBreak": "hardbreak", "Rule": "thematic_break"}
+_LINK_KINDS = frozenset({"link", "image"})
+_CODE_CONTAINERS = frozenset({"code_block", "html_block"})
 
 
 def parse(body: str, offset: int = 0) -> ParsedBody:
-    """Parse `body` (which starts at character `offset` of the document)."""
-    to_char = ByteToChar(body)
+    """Parse `body` (which starts at character `offset` of the document).
+
+    The hot loop of every run (one iteration per parser event), so it is written
+    for speed: offsets of ASCII text need no conversion, End events need none at
+    all, and an open-link counter replaces a walk up the stack per text event
+    (links never contain blocks, so "inside a link" is "a link is open").
+    """
     root = Node("document", offset, offset + len(body))
     nodes: list[Node] = []
-    stack = [root]
     text_runs: list[tuple[int, int]] = []
     code_ranges: list[tuple[int, int]] = []
     append_node = nodes.append
-    for event, rng in pyromark.events_with_range(body, options=OPTIONS):
-        start = to_char(rng["start"]) + offset
-        end = to_char(rng["end"]) + offset
-        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
-            kind = {"SoftBreak": "softbreak", "HardBreak": "hardbreak", "Rule": "thematic_break"}.get(event, event.lower())
-            node = Node(kind, start, end, stack[-1])
-            stack[-1].children.append(node)
+    stack = [root]
+    parent = root
+    siblings = root.children
+    links_open = 0
+    run_start = run_end = -1  # the prose run being extended
+    to_char = None if body.isascii() else ByteToChar(body)
+    simple_starts, leaf_events, breaks = _SIMPLE_STARTS, _LEAF_EVENTS, _BREAKS
+    for event, rng in pyromark.events_with_range(without_surrogates(body), options=OPTIONS):
+        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+            if to_char is None:
+                start, end = rng["start"] + offset, rng["end"] + offset
+            else:
+                start, end = to_char(rng["start"]) + offset, to_char(rng["end"]) + offset
+            node = Node(breaks.get(event) or event.lower(), start, end, parent)
+            siblings.append(node)
             append_node(node)
             continue
         (name, data), = event.items()
+        if name == "End":
+            if len(stack) > 1:
+                if parent.kind in _LINK_KINDS:
+                    links_open -= 1
+                stack.pop()
+                parent = stack[-1]
+                siblings = parent.children
+            continue
+        if to_char is None:
+            start, end = rng["start"] + offset, rng["end"] + offset
+        else:
+            start, end = to_char(rng["start"]) + offset, to_char(rng["end"]) + offset
         if name == "Start":
-            node = _start_node(data, start, end)
-            node.parent = stack[-1]
-            stack[-1].children.append(node)
+            if data.__class__ is str:
+                node = Node(simple_starts.get(data) or data.lower(), start, end, parent)
+            else:
+                node = _start_node(data, start, end)
+                node.parent = parent
+            kind = node.kind
+            if kind in _LINK_KINDS:
+                links_open += 1
+            elif kind in _CODE_CONTAINERS:
+                code_ranges.append((start, end))
+            siblings.append(node)
             append_node(node)
             stack.append(node)
-            if node.kind in ("code_block", "html_block"):
-                code_ranges.append((start, end))
-        elif name == "End":
-            if len(stack) > 1:
-                stack.pop()
-        else:
-            kind = _LEAF_EVENTS.get(name, name.lower())
-            parent = stack[-1]
-            node = Node(kind, start, end, parent, value=data if isinstance(data, str) else str(data))
-            if kind == "math" and name == "DisplayMath":
-                node.label = "display"
-            if kind == "footnote_ref":
-                node.label = data
-            parent.children.append(node)
-            append_node(node)
-            if kind == "text" and parent.kind not in _NOT_PROSE and not _inside_link(stack):
-                if text_runs and text_runs[-1][1] == start:
-                    text_runs[-1] = (text_runs[-1][0], end)
+            parent = node
+            siblings = node.children
+            continue
+        kind = leaf_events.get(name) or name.lower()
+        node = Node(kind, start, end, parent, [], 0, "", "", "", "", data if data.__class__ is str else str(data))
+        if kind == "text":
+            if not links_open and parent.kind not in _NOT_PROSE:
+                if run_end == start:
+                    run_end = end
                 else:
-                    text_runs.append((start, end))
-            elif kind in _CODE_KINDS:
-                code_ranges.append((start, end))
+                    if run_start >= 0:
+                        text_runs.append((run_start, run_end))
+                    run_start, run_end = start, end
+        elif kind in _CODE_KINDS:
+            code_ranges.append((start, end))
+            if name == "DisplayMath":
+                node.label = "display"
+        elif kind == "footnote_ref":
+            node.label = data
+        siblings.append(node)
+        append_node(node)
+    if run_start >= 0:
+        text_runs.append((run_start, run_end))
     _mark_callouts(nodes, body, offset)
     return ParsedBody(root, nodes, text_runs, code_ranges, [])
 
@@ -305,4 +334,36 @@ def destination_span(text: str, node: Node) -> tuple[int, int] | None:
 
 def render_html(text: str) -> str:
     """The rendered HTML used to prove a fix changed nothing a reader sees."""
-    return pyromark.html(text, options=OPTIONS)
+    return pyromark.html(without_surrogates(text), options=OPTIONS)
+
+
+_DEFINITIONS_PARSER = pyromark.Markdown(options=OPTIONS)
+
+
+def reference_definitions(body: str, offset: int = 0) -> list[Node]:
+    """Link reference definitions (`[label]: dest "title"`) of `body` as `definition` Nodes.
+
+    label is the label as written (the first definition of a label wins, as in
+    CommonMark; later duplicates are not listed), url the destination with
+    entities resolved, title the title; start/end cover the definition without
+    any container prefix (`> `) or the final line break.  Footnote definitions
+    are nodes of the parse tree already (`footnote_definition`).
+    """
+    if "]:" not in body:  # no definition can exist; skip the second parse
+        return []
+    to_char = ByteToChar(body)
+    found = []
+    for label, data in _DEFINITIONS_PARSER.reference_definitions(without_surrogates(body)).items():
+        span = data["span"]
+        found.append(
+            Node(
+                "definition",
+                to_char(span["start"]) + offset,
+                to_char(span["end"]) + offset,
+                label=label,
+                url=data["dest"],
+                title=data["title"] or "",
+            )
+        )
+    found.sort(key=lambda n: n.start)
+    return found

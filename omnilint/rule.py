@@ -15,6 +15,7 @@ another (good); the test suite runs every rule on both.
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable, Mapping
 
 from .document import Document
@@ -54,12 +55,14 @@ class Rule:
         *edits: Edit,
         safe: bool = True,
         preserves_render: bool = False,
+        final: bool = False,
     ) -> Fix:
         return Fix(
             tuple(edits),
             Applicability.SAFE if safe else Applicability.UNSAFE,
             message,
             preserves_render,
+            final,
         )
 
     @classmethod
@@ -78,7 +81,13 @@ class CorpusRule(Rule):
     `check_corpus` runs once with every file's facts and returns (path, Diagnostic)
     pairs.  Facts must carry positions themselves (use `Span.of`), since the
     corpus phase sees no Documents.
+
+    A rule that must know which files exist (not only the linted ones: images,
+    attachments) sets `needs_files = True`; the runner then adds a `ProjectFiles`
+    under `options[PROJECT_FILES]` for `check_corpus`.
     """
+
+    needs_files: ClassVar[bool] = False
 
     def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
         return ()
@@ -102,3 +111,22 @@ class Span:
     def of(doc: Document, start: int, end: int) -> list[int]:
         """A JSON-able span: [start, end, line, column, end_line, end_column]."""
         return [start, end, *doc.position(start), *doc.position(end)]
+
+
+# The option key under which the runner passes `ProjectFiles` to a corpus rule with `needs_files`.
+PROJECT_FILES = "project-files"
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    """Every file under the project root, as data: the rule still never opens a file.
+
+    `files`: sorted paths relative to the root, '/'-separated (folders are implied).
+    `sources`: display path of each linted file -> its path in that same frame.
+    `root_known`: True when the root is a config file's folder; False when it is
+    only the common folder of the linted files (then "relative to the root" is a guess).
+    """
+
+    files: tuple[str, ...]
+    sources: Mapping[str, str]
+    root_known: bool = True

@@ -14,6 +14,21 @@ BOM = "\ufeff"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with lone surrogates as U+FFFD, for code that must encode it (the parser).
+
+    Files never hold them (decoding is strict), but API callers may pass any str.  The
+    replacement has the same length in characters and in UTF-8 bytes (3, as
+    "surrogatepass" encodes a surrogate), so every offset stays valid.
+    """
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 class UndecodableError(ValueError):
     """The bytes are not text omnilint can safely rewrite."""
 

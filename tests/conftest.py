@@ -66,3 +66,17 @@ def docstring_examples(rule) -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def all_rule_classes():
     return list(installed_rules().values())
+
+
+# -- Hypothesis profiles (RELIABILITY.md) -----------------------------------------
+# "ci" (the default) keeps the whole suite within minutes on two cores; "long" is run
+# by hand before a release: OMNILINT_HYPOTHESIS=long pytest tests/test_properties.py
+import os as _os  # noqa: E402
+
+from hypothesis import HealthCheck as _HealthCheck  # noqa: E402
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_SLOW_OK = [_HealthCheck.too_slow, _HealthCheck.data_too_large, _HealthCheck.filter_too_much]
+_hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK)
+_hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=_SLOW_OK)
+_hypothesis_settings.load_profile(_os.environ.get("OMNILINT_HYPOTHESIS", "ci"))

@@ -23,7 +23,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".omnilint_cache" not in p.parts
     }
 
 

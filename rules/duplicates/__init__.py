@@ -1,3 +1,7 @@
-"""duplicates rules."""
+"""Duplicate rules (DUP): repeated blocks within a file, and the same article saved twice."""
 
-RULES: list = []
+from .duplicate_document import DuplicateDocument
+from .duplicated_block import DuplicatedBlock
+from .near_duplicate_block import NearDuplicateBlock
+
+RULES = [DuplicatedBlock, NearDuplicateBlock, DuplicateDocument]

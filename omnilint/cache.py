@@ -1,0 +1,281 @@
+"""The result cache: file content + effective config + omnilint code → findings and corpus facts.
+
+A run over an unchanged corpus re-reads every file but re-lints none: each file's
+per-file findings (with their fixes and edit positions) and its corpus-rule facts
+are stored as plain JSON, and the corpus phase re-runs from the facts, so corpus
+rules stay right when only a partner file changed.
+
+Layout (one small JSON file per checked file, bounded: a file's entry is replaced
+when its content changes):
+
+    <cache dir>/
+      .gitignore, CACHEDIR.TAG
+      v1/<scope>/<hh>/<path hash>.json    {"path": relpath, "sha": content hash, ...}
+      v1/<scope>/last-used
+
+`scope` hashes the omnilint version, the parser and YAML versions, the code of
+the engine and of every rule module (their files' sizes and mtimes, so an edited
+rule never serves stale results), and the effective config (RuleSet.fingerprint).
+An entry is used only when the file's path *and* content hash match.
+
+Safe to share between concurrent runs and worker processes: an entry is written
+to a temporary file and renamed over the old one (atomic on POSIX and Windows),
+so a reader sees a whole old entry, a whole new one, or none; an entry that does
+not parse is a miss.  No pickle: nothing in the cache is ever executed.
+
+Rules must not read anything but their Document (the brief's contract); rules
+that do (the network rules behind `--online`) make their files uncacheable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from . import __version__
+from .model import Applicability, Diagnostic, Edit, Fix, Severity
+
+try:  # _blake2 is built in; importing it directly skips hashlib's OpenSSL start-up cost
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - exotic builds
+    from hashlib import blake2b
+
+DIR_NAME = ".omnilint_cache"
+FORMAT = "v1"
+# When a new scope (version × code × config) is created, older scopes are removed if unused
+# for a day, and beyond the most recently used few: after an upgrade or a config change
+# they are dead weight, while two configs used side by side keep theirs.
+STALE_SCOPE_SECONDS = 24 * 3600
+MAX_SCOPES = 8
+# Findings whose presence means "do not cache": crashes depend on more than the content.
+UNCACHEABLE_CODES = frozenset({"INT001", "CFG001"})
+
+_SEVERITY = {s.value: s for s in Severity}
+_APPLICABILITY = {a.value: a for a in Applicability}
+
+
+def digest(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return blake2b(data, digest_size=16).hexdigest()
+
+
+# -- what a rule set's results depend on --------------------------------------
+
+
+def _source_files(rules: list) -> list[str]:
+    """The engine's modules and every module a rule could import from its package."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = [os.path.join(here, n) for n in os.listdir(here) if n.endswith(".py")]
+    seen_tops: set[str] = set()
+    for rule in rules:
+        module = rule.__module__
+        top = "omnilint.rules" if module.startswith("omnilint.rules") else module.split(".")[0]
+        if top in seen_tops:
+            continue
+        seen_tops.add(top)
+        loaded = sys.modules.get(top) or sys.modules.get(module)
+        paths = list(getattr(loaded, "__path__", []) or [])
+        if paths:
+            for folder in paths:
+                for dirpath, dirnames, filenames in os.walk(folder):
+                    dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+                    files.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
+        elif getattr(loaded, "__file__", None):
+            files.append(loaded.__file__)  # type: ignore[union-attr]
+    return sorted(set(files))
+
+
+def code_fingerprint(rules: list) -> str:
+    """Changes whenever omnilint, the parser, PyYAML or any rule module changes."""
+    import pyromark
+    import yaml
+
+    parts = [FORMAT, __version__, f"pyromark={getattr(pyromark, '__version__', '?')}", f"yaml={yaml.__version__}"]
+    # A rule whose results depend on other packages names their versions (FMT005: mdformat and plugins).
+    parts.extend(rule.cache_key() for rule in rules if hasattr(rule, "cache_key"))
+    for path in _source_files(rules):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+    return digest("\n".join(parts))
+
+
+def cacheable(rules: list) -> bool:
+    """False when a rule reads more than its file (the network rules)."""
+    return not any(
+        getattr(r, "enabled_by", None) == "online" or getattr(r, "cacheable", True) is False for r, _ in rules
+    )
+
+
+# -- diagnostics as plain data -----------------------------------------------------
+
+
+def dump_diagnostic(d: Diagnostic) -> list:
+    fix = None
+    if d.fix is not None:
+        f = d.fix
+        fix = [f.applicability.value, f.message, f.preserves_render, [[e.start, e.end, e.content] for e in f.edits]]
+    return [
+        d.code, d.name, d.message, d.start, d.end, d.severity.value,
+        d.line, d.column, d.end_line, d.end_column, fix, d.data, d.edit_positions,
+    ]  # fmt: skip
+
+
+def load_diagnostic(row: list) -> Diagnostic:
+    code, name, message, start, end, severity, line, column, end_line, end_column, fix, data, positions = row
+    if fix is not None:
+        applicability, fix_message, preserves, edits = fix
+        fix = Fix(tuple(Edit(s, e, c) for s, e, c in edits), _APPLICABILITY[applicability], fix_message, preserves)
+    if positions is not None:
+        positions = [tuple(p) for p in positions]
+    return Diagnostic(
+        code, name, message, start, end, _SEVERITY[severity], fix, line, column, end_line, end_column, data, positions
+    )
+
+
+class Entry:
+    """One file's cached results: per-file findings and corpus facts."""
+
+    __slots__ = ("diagnostics", "facts", "corpus_rules")
+
+    def __init__(self, diagnostics: list[Diagnostic], facts: dict[str, Any], corpus_rules: list[str]) -> None:
+        self.diagnostics = diagnostics
+        self.facts = facts
+        self.corpus_rules = corpus_rules
+
+
+def entry_json(relpath: str, sha: str, diagnostics: list[Diagnostic], facts_json: str, corpus_rules: list[str]) -> str:
+    """The entry's text; `facts_json` is already encoded (the runner needs it anyway)."""
+    head = json.dumps(
+        {"path": relpath, "sha": sha, "corpus_rules": corpus_rules, "diagnostics": [dump_diagnostic(d) for d in diagnostics]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return f'{head[:-1]},"facts":{facts_json}}}'
+
+
+# -- the store ---------------------------------------------------------------------
+
+
+class Cache:
+    """A cache directory; one object per process (workers inherit it on fork)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = os.path.abspath(directory)
+        self._scopes: dict[int, str | None] = {}  # id(RuleSet) -> scope folder, None = uncacheable
+        self._rulesets: list = []  # keeps the RuleSets alive so their ids stay unique
+        self._made: set[str] = set()
+        self._token = os.urandom(4).hex()
+        self.hits = self.misses = self.writes = 0
+
+    # scope ------------------------------------------------------------------
+    def scope(self, ruleset) -> str | None:
+        """The folder holding entries for files governed by `ruleset` (None: do not cache)."""
+        key = id(ruleset)
+        if key not in self._scopes:
+            self._rulesets.append(ruleset)
+            self._scopes[key] = self._open_scope(ruleset)
+        return self._scopes[key]
+
+    def _open_scope(self, ruleset) -> str | None:
+        if not cacheable(ruleset.rules):
+            return None
+        name = digest(f"{code_fingerprint([r for r, _ in ruleset.rules])}\n{ruleset.fingerprint}")[:20]
+        folder = os.path.join(self.directory, FORMAT, name)
+        try:
+            self._prepare(folder)
+        except OSError:
+            return None  # a read-only place: run without a cache
+        return folder
+
+    def _prepare(self, folder: str) -> None:
+        fresh = not os.path.isdir(self.directory)
+        os.makedirs(folder, exist_ok=True)
+        if fresh or not os.path.exists(os.path.join(self.directory, ".gitignore")):
+            self._write(os.path.join(self.directory, ".gitignore"), "# Created by omnilint\n*\n")
+            self._write(
+                os.path.join(self.directory, "CACHEDIR.TAG"),
+                "Signature: 8a477f597d28d172789f06886806bc55\n# omnilint result cache; safe to delete.\n",
+            )
+        marker = os.path.join(folder, "last-used")
+        if not os.path.exists(marker):
+            self._write(marker, "")
+            self._remove_stale_scopes(folder)
+        else:
+            os.utime(marker)
+
+    def _remove_stale_scopes(self, keep: str) -> None:
+        import shutil
+
+        now = time.time()
+        others = []
+        for entry in os.scandir(os.path.dirname(keep)):
+            if entry.path == keep or not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                used = os.stat(os.path.join(entry.path, "last-used")).st_mtime
+            except OSError:
+                used = 0.0  # being created right now, or broken: judged by its folder's age
+                try:
+                    used = entry.stat(follow_symlinks=False).st_mtime
+                except OSError:
+                    continue
+            others.append((used, entry.path))
+        others.sort(reverse=True)
+        for rank, (used, path) in enumerate(others, start=1):
+            if now - used > STALE_SCOPE_SECONDS or rank >= MAX_SCOPES:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # entries ---------------------------------------------------------------------
+    @staticmethod
+    def entry_path(scope: str, abspath: str) -> str:
+        name = digest(abspath)
+        return os.path.join(scope, name[:2], name + ".json")
+
+    def load(self, scope: str, abspath: str, relpath: str, sha: str) -> Entry | None:
+        try:
+            with open(self.entry_path(scope, abspath), encoding="utf-8") as handle:
+                raw = json.load(handle)
+            if raw["sha"] != sha or raw["path"] != relpath:
+                self.misses += 1
+                return None
+            entry = Entry([load_diagnostic(row) for row in raw["diagnostics"]], raw["facts"], raw["corpus_rules"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1  # absent, half-written by a killed run, or from a foreign tool: a miss
+            return None
+        self.hits += 1
+        return entry
+
+    def store(self, scope: str, abspath: str, text: str) -> None:
+        try:
+            self._write(self.entry_path(scope, abspath), text)
+            self.writes += 1
+        except OSError:
+            pass  # a full disk or a read-only cache must not fail the run
+
+    def _write(self, path: str, text: str) -> None:
+        folder = os.path.dirname(path)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        tmp = f"{path}.{os.getpid()}-{self._token}.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
+def default_directory(root: str) -> str:
+    return os.path.join(root, DIR_NAME)

@@ -1,0 +1,391 @@
+"""Formatting with mdformat, made safe for Obsidian and Logseq files, and proven safe per file.
+
+`format_document(text, style)` runs mdformat with omnilint's plugin
+(omnilint.mdformat_obsidian, which brings mdformat-gfm) and
+then checks the result before anyone may use it:
+
+1. the front matter is byte-identical (and none appears where there was none);
+2. every Obsidian/Logseq construct of the input is in the output, unchanged and in
+   order: wikilinks, embeds, tags, block ids, highlights, comments, callout headers,
+   `key:: value` properties;
+3. the rendered HTML is unchanged, both as mdformat itself checks (markdown-it with
+   the same plugins) and as omnilint's own parser renders it (pulldown-cmark, which
+   knows wikilinks and math), whitespace between words aside;
+4. formatting is stable: formatting the output again changes nothing.
+
+A document that fails any check gets the reason and is left as it is.
+
+mdformat is imported only here, and only when formatting is asked for: a plain
+`omnilint check` never pays for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from . import frontmatter as fm
+from .document import Document
+from .markdown import render_html
+
+WRAP_MODES = ("keep", "no")
+END_OF_LINE = ("keep", "lf", "crlf")
+THEMATIC_BREAKS = ("---", "***", "___")
+# FMT005's options (also accepted under `format-options`) and their defaults.
+OPTIONS: dict[str, Any] = {"wrap": "keep", "number": True, "thematic-break": "---", "end-of-line": "keep"}
+INSTALL_HINT = "pip install 'omnilint[format]'"
+
+
+class FormattingUnavailable(RuntimeError):
+    """mdformat or one of the plugins formatting needs is not installed."""
+
+
+def check_option(key: str, value: Any) -> str | None:
+    """Why `value` is not valid for the formatting option `key`, or None."""
+    if key == "wrap":
+        if isinstance(value, bool) or not (value in WRAP_MODES or isinstance(value, int) and value > 1):
+            return "must be 'keep', 'no' or a line width (an integer above 1)"
+    elif key == "number":
+        if not isinstance(value, bool):
+            return "must be true (number ordered lists 1, 2, 3) or false (1, 1, 1)"
+    elif key == "thematic-break":
+        if value not in THEMATIC_BREAKS:
+            return f"must be one of {', '.join(repr(t) for t in THEMATIC_BREAKS)}"
+    elif key == "end-of-line":
+        if value not in END_OF_LINE:
+            return f"must be one of {', '.join(repr(e) for e in END_OF_LINE)}"
+    else:
+        return f"unknown formatting option; known: {', '.join(OPTIONS)}"
+    return None
+
+
+@dataclass(frozen=True)
+class Style:
+    """The formatting options, validated and hashable (results are memoised per style)."""
+
+    wrap: str | int = "keep"
+    number: bool = True
+    thematic_break: str = "---"
+    end_of_line: str = "keep"
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> Style:
+        for key, value in options.items():
+            problem = check_option(key, value)
+            if problem:
+                raise ValueError(f"option {key!r}: {problem}")
+        merged = {**OPTIONS, **options}
+        return cls(merged["wrap"], merged["number"], merged["thematic-break"], merged["end-of-line"])
+
+    def mdformat_options(self) -> dict[str, Any]:
+        from .mdformat_obsidian import PLUGIN_ID
+
+        return {
+            "wrap": self.wrap,
+            "number": self.number,
+            "plugin": {PLUGIN_ID: {"thematic_break": self.thematic_break}},
+        }
+
+    def newline(self, text: str) -> str:
+        """The line ending to write, chosen as mdformat does ("keep": the file's first one)."""
+        if self.end_of_line == "crlf":
+            return "\r\n"
+        if self.end_of_line == "lf":
+            return "\n"
+        first = re.search(r"\r\n|\r|\n", text)
+        return first.group() if first else "\n"  # CR-only files (old Mac) stay CR
+
+
+@dataclass(frozen=True)
+class Outcome:
+    formatted: str  # the formatted text (equal to the input when it is formatted already)
+    problem: str | None = None  # why `formatted` must not be used
+
+    @property
+    def safe_change(self) -> bool:
+        return self.problem is None
+
+
+# -- running mdformat ------------------------------------------------------------
+
+
+def extensions() -> list[str]:
+    """mdformat's extension names to enable: omnilint's plugin (it enables gfm itself)."""
+    try:
+        import mdformat.plugins
+
+        from . import mdformat_obsidian
+    except ImportError as exc:
+        raise FormattingUnavailable(f"formatting needs mdformat and its plugins ({exc}): {INSTALL_HINT}") from None
+    installed = mdformat.plugins.PARSER_EXTENSIONS
+    # Registered by the entry point when omnilint is installed; register it by hand otherwise.
+    installed.setdefault(mdformat_obsidian.PLUGIN_ID, mdformat_obsidian)  # type: ignore[attr-defined]
+    missing = [name for name in mdformat_obsidian.REQUIRED_EXTENSIONS if name not in installed]
+    if missing:
+        raise FormattingUnavailable(f"formatting needs the mdformat plugins {', '.join(missing)}: {INSTALL_HINT}")
+    return [mdformat_obsidian.PLUGIN_ID]
+
+
+# The packages whose versions decide the formatted text (part of the result cache's key).
+PACKAGES = ("mdformat", "mdformat-gfm", "mdformat-tables", "markdown-it-py", "mdit-py-plugins")
+
+
+def versions() -> str:
+    """The installed versions of PACKAGES, without importing them."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in PACKAGES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return " ".join(found)
+
+
+@contextmanager
+def _quiet_mdformat() -> Iterator[None]:
+    """mdformat logs warnings (e.g. about YAML) to stderr; omnilint reports its own findings."""
+    logger = logging.getLogger("mdformat")
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
+
+
+def render(text: str, style: Style) -> str:
+    """`text` as mdformat with omnilint's plugins writes it (unverified).
+
+    Rendered again until it no longer changes (at most three times): an escape added
+    by one pass can make the next pass add another (`g~~~` becomes `g\\~~~`, then
+    `g\\~\\~~`).  `mdformat --check` runs one pass, so the result must be a fixpoint.
+    """
+    out = _render_once(text, style)
+    for _ in range(2):
+        again = _render_once(out, style)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+@lru_cache(maxsize=64)
+def _render_once(text: str, style: Style) -> str:
+    names = extensions()
+    import mdformat
+
+    with _quiet_mdformat():
+        formatted = mdformat.text(text, options=style.mdformat_options(), extensions=names)
+    newline = style.newline(text)
+    return formatted if newline == "\n" else formatted.replace("\n", newline)
+
+
+@lru_cache(maxsize=64)
+def format_document(text: str, style: Style) -> Outcome:
+    """The formatted document, verified (see the module docstring).
+
+    Raises FormattingUnavailable when mdformat or its plugins are missing.
+    """
+    try:
+        formatted = render(text, style)
+    except FormattingUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a formatter crash on one file is that file's finding
+        return Outcome(text, f"mdformat failed: {type(exc).__name__}: {exc}")
+    if formatted == text:
+        return Outcome(text)
+    return Outcome(formatted, verify(text, formatted, style))
+
+
+# -- verification ------------------------------------------------------------------
+
+
+def verify(before: str, after: str, style: Style) -> str | None:
+    """Why `after` must not replace `before`, or None when it may."""
+    return (
+        front_matter_changed(before, after, style)
+        or constructs_changed(before, after)
+        or html_changed(before, after)
+        or markdown_it_html_changed(before, after, style)
+        or unstable(after, style)
+    )
+
+
+def front_matter_changed(before: str, after: str, style: Style = Style()) -> str | None:
+    """Byte-identical, except for the line endings when `end-of-line` asks for other ones."""
+    old, new = fm.find(before), fm.find(after)
+    if old is None:
+        return "a front matter block would appear" if new is not None and new.closed else None
+    if not old.closed:
+        return "the front matter is not closed, so formatting would rewrite it (fix FM002 first)"
+    if new is None or not new.closed:
+        return "the front matter would change"
+    old_block, new_block = _block(before, old), _block(after, new)
+    if style.end_of_line != "keep":
+        old_block, new_block = _NEWLINES.sub("\n", old_block), _NEWLINES.sub("\n", new_block)
+    return None if old_block == new_block else "the front matter would change"
+
+
+def _block(text: str, front: fm.FrontMatter) -> str:
+    """The front matter from its opening to its closing delimiter (the line break after it is the body's)."""
+    block = text[: front.end]
+    for newline in ("\r\n", "\n", "\r"):
+        if block.endswith(newline):
+            return block[: -len(newline)]
+    return block
+
+
+_NEWLINES = re.compile(r"\r\n|\r")
+
+
+# -- Obsidian and Logseq constructs --
+
+HIGHLIGHT = re.compile(r"(?<!=)==(?=[^\s=])[^\r\n]*?(?<=[^\s=])==(?!=)")
+COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+CALLOUT_HEADER = re.compile(r"\[![A-Za-z][\w-]*\][+-]?[^\r\n]*")
+# `key:: value` at the start of a line, after any blockquote or list markers.
+PROPERTY_LINE = re.compile(
+    r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+))*[ \t]*([^\W_][\w.-]*::(?:[ \t][^\r\n]*)?)$", re.MULTILINE
+)
+
+
+@dataclass(frozen=True)
+class Construct:
+    kind: str
+    source: str
+    offset: int
+
+
+def constructs(text: str) -> list[Construct]:
+    """Every Obsidian/Logseq construct of the body outside code, in document order."""
+    doc = Document(text)
+    found = [
+        Construct("embed" if node.kind == "image" else "wikilink", doc.source(node), node.start)
+        for node in doc.links
+        if node.link_type == "wikilink"
+    ]
+    for node in doc.obsidian:
+        if node.kind == "tag":
+            found.append(Construct("tag", "#" + node.label, node.start))
+        elif node.kind == "block_id":
+            found.append(Construct("block id", "^" + node.label, node.start))
+    for kind, pattern in (("highlight", HIGHLIGHT), ("comment", COMMENT)):
+        found.extend(Construct(kind, m.group(), m.start()) for m in _outside_code(doc, pattern))
+    for m in _outside_code(doc, PROPERTY_LINE, group=1):
+        found.append(Construct("property", m.group(1).rstrip(), m.start(1)))
+    for node in doc.nodes:
+        # pulldown-cmark takes the header line of GFM alert types ([!note], [!tip] …) out of
+        # the blockquote's paragraphs: look for the header on the quote's first line.
+        if node.kind == "callout" or node.kind == "blockquote" and node.label:
+            m = CALLOUT_HEADER.search(text, node.start, doc.line_bounds(node.start)[1])
+            if m:
+                found.append(Construct("callout", m.group().rstrip(), m.start()))
+    found.sort(key=lambda c: c.offset)
+    return found
+
+
+def _outside_code(doc: Document, pattern: re.Pattern[str], group: int = 0) -> Iterator[re.Match[str]]:
+    for m in pattern.finditer(doc.text, doc.body_start):
+        if not doc.in_code(m.start(group)):
+            yield m
+
+
+def constructs_changed(before: str, after: str) -> str | None:
+    old, new = constructs(before), constructs(after)
+    for i, construct in enumerate(old):
+        if i >= len(new) or (new[i].kind, new[i].source) != (construct.kind, construct.source):
+            line = before.count("\n", 0, construct.offset) + 1
+            return f"the {construct.kind} {_excerpt(construct.source)} (line {line}) would not stay as written"
+    if len(new) > len(old):
+        extra = new[len(old)]
+        return f"a {extra.kind} {_excerpt(extra.source)} would appear"
+    return None
+
+
+# -- rendered HTML --
+
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+_SPACE_BEFORE_TAG = re.compile(r" (<[a-zA-Z][-a-zA-Z0-9]*>)")
+_SPACE_AFTER_TAG = re.compile(r"(</[a-zA-Z][-a-zA-Z0-9]*>) ")
+
+
+def normalised_html(markdown: str) -> str:
+    """pulldown-cmark's HTML of the body, with whitespace between words reduced as mdformat does.
+
+    Code blocks (<pre>) are compared exactly.
+    """
+    front = fm.find(markdown)
+    body = markdown[front.end :] if front is not None and front.closed else markdown
+    parts = _PRE.split(render_html(body))
+    for i in range(0, len(parts), 2):
+        html = re.sub(r"\s+", " ", parts[i])
+        html = html.replace("<p> ", "<p>").replace(" </p>", "</p>")
+        html = _SPACE_AFTER_TAG.sub(r"\1", _SPACE_BEFORE_TAG.sub(r"\1", html))
+        parts[i] = html.replace("<p></p>", "")
+    return "".join(parts).strip()
+
+
+def html_changed(before: str, after: str) -> str | None:
+    old, new = normalised_html(before), normalised_html(after)
+    if old == new:
+        return None
+    at = _first_difference(old, new)
+    return f"the rendered HTML would change ({_excerpt(old[at : at + 50])} would become {_excerpt(new[at : at + 50])})"
+
+
+def markdown_it_html_changed(before: str, after: str, style: Style) -> str | None:
+    from mdformat._util import is_md_equal  # mdformat's own check, as `mdformat` runs it
+
+    with _quiet_mdformat():
+        equal = is_md_equal(before, after, options=style.mdformat_options(), extensions=extensions())
+    return None if equal else "the HTML rendered by mdformat's parser would change"
+
+
+def unstable(after: str, style: Style) -> str | None:
+    again = _render_once(after, style)
+    if again == after:
+        return None
+    at = _first_difference(after, again)
+    line = after.count("\n", 0, at) + 1
+    return f"formatting is not stable: a second run would change line {line} again"
+
+
+# -- helpers --
+
+
+def _first_difference(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _excerpt(text: str, limit: int = 50) -> str:
+    text = text.replace("\r", "").replace("\n", "⏎")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def changed_span(before: str, after: str) -> tuple[int, int, int, int]:
+    """(start, end) in `before` and (start, end) in `after` of the one region that differs.
+
+    The region is widened to whole lines of `before` (the widening is common to both texts).
+    """
+    start = _first_difference(before, after)
+    start = before.rfind("\n", 0, start) + 1
+    limit = min(len(before), len(after)) - start
+    suffix = 0
+    while suffix < limit and before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    end = len(before) - suffix
+    if end > start and before[end - 1] != "\n":  # end the edit at the end of its line
+        newline = before.find("\n", end)
+        suffix = 0 if newline < 0 else len(before) - newline - 1
+    return start, len(before) - suffix, start, len(after) - suffix

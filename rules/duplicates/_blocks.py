@@ -1,0 +1,299 @@
+"""The blocks the duplicate rules compare, and how a copy is removed.
+
+A document becomes a flat sequence of `Entry`s in reading order: paragraphs,
+headings, simple list items and table rows are compared; code blocks, HTML and
+thematic breaks are entries that compare to nothing and so break runs.  Each
+comparable entry carries its normalised text (what a reader sees: markup dropped,
+entities decoded, whitespace folded, Obsidian block ids and highlight back-links
+dropped) and how much information its source holds (links, images, emphasis), so
+the rules can keep the richer copy.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from omnilint.rules.metadata._common import (
+    SECTION_LABELS,
+    block_lines,
+    content_end,
+    first_h1,
+    fold,
+    heading_text,
+    meta_title,
+    remove_lines,
+    title_variants,
+    weight,
+)
+
+from omnilint.document import Document
+from omnilint.markdown import Node
+from omnilint.model import Edit
+
+SEPARATOR_TEXTS = frozenset({"...", "…", "......", "……", "* * *", "***", "· · ·", "⁂", "---", "___"})
+_BARRIERS = frozenset({"code_block", "html_block", "thematic_break", "math_block"})
+_CONTAINERS = frozenset({"blockquote", "callout", "footnote_definition"})
+_INLINE_INFO = frozenset({"link", "image", "emphasis", "strong", "strikethrough", "code", "footnote_ref"})
+_BACKLINK_HOSTS = ("omnivore.app/me/", "read.readwise.io/read/", "readwise.io/open/")
+
+
+@dataclass(eq=False)
+class Entry:
+    node: Node
+    parent: Node
+    index: int
+    text: str = ""  # normalised text ("" for barriers and code-like blocks)
+    key: str | None = None  # the text when long enough to count on its own
+    zone: str = "content"  # "highlights" for highlight lists: they quote the content by design
+    depth: int = 0
+    info: int = 0
+    separator: bool = False
+    code_like: bool = False
+    tokens: list[str] = field(default_factory=list)
+
+
+# -- normalisation -----------------------------------------------------------------------
+
+_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
+_BACKLINK_TEXT = re.compile(r"\(?\s*View Highlight\s*\)?|⤴️?")
+_SPACE = re.compile(r"\s+")
+
+
+def _inline_text(node: Node) -> str:
+    """Reader-visible text of a leaf block; table rows keep a cell separator.  An image
+    stands as an opaque marker of its URL: it is not prose, but two different images
+    do not make two blocks equal."""
+    if node.kind == "table_row":
+        return " | ".join(_visible(cell) for cell in node.children)
+    return _visible(node)
+
+
+def _visible(node: Node) -> str:
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.kind in ("text", "code", "math"):
+            parts.append(n.value)
+        elif n.kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif n.kind == "image":
+            parts.append(f" {IMAGE_MARK}{n.url}{IMAGE_MARK} ")
+        elif n.kind in ("list", "code_block", "html_block", "task_marker"):
+            continue  # a nested list is compared on its own
+        else:
+            if n.kind == "paragraph" and n is not node:
+                parts.append(" ")
+            stack.extend(reversed(n.children))
+    return "".join(parts)
+
+
+IMAGE_MARK = "\ufffc"
+_IMAGE = re.compile(f"{IMAGE_MARK}[^{IMAGE_MARK}]*{IMAGE_MARK}")
+
+
+def prose(text: str) -> str:
+    """Normalised text without its image markers: what length and similarity are measured on."""
+    return _SPACE.sub(" ", _IMAGE.sub(" ", text)).strip() if IMAGE_MARK in text else text
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _BLOCK_ID.sub("", text)
+    text = _BACKLINK_TEXT.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def info_of(doc: Document, node: Node) -> int:
+    """How much a copy holds besides its words: links, images, emphasis, block ids."""
+    count = sum(1 for n in node.walk() if n.kind in _INLINE_INFO)
+    source = doc.text[node.start : node.end]
+    return count + (1 if _BLOCK_ID.search(source.rstrip("\r\n")) else 0)
+
+
+# -- code whose fences were lost -------------------------------------------------------------
+
+_CODE_START = re.compile(
+    r"^(?:if ?\(|for ?\(|while ?\(|switch ?\(|\}|else\b|return\b|var |let |const |function\b|def |class \w+[:(]"
+    r"|import |from \S+ import|#include|public |private |protected |static |void |int |console\.|print\(|printf\("
+    r"|\$ |>>> |// |/\*|\*/|#!|<\/?[a-z][\w-]*[ >]|SELECT |sudo |npm |pip |git |cd |echo )"
+)
+_CODE_END = re.compile(r"(?:[{};]|\)\s*:|\):?\s*\{|=>)\s*$")
+_CODE_OPERATOR = re.compile(
+    r"==|!=|=>|->|&&|\|\||\+=|-=|\+\+|::|\b[A-Za-z_]\w*\.[A-Za-z_]\w*\(|^[A-Za-z_][\w.\[\]]* = \S"
+)
+_CODE_SYMBOLS = "{}[]()<>=;|&$\\"
+
+
+def looks_like_code(source: str) -> bool:
+    """Is this block code that lost its fences (as exporters often do)?"""
+    text = html.unescape(source)
+    if "```" in text or "~~~" in text:
+        return True
+    lines = [ln.strip().lstrip("> ").strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    if not lines:
+        return False
+    code_lines = sum(1 for ln in lines if _CODE_START.match(ln) or _CODE_END.search(ln) or _CODE_OPERATOR.search(ln))
+    if code_lines * 2 >= len(lines):
+        return True
+    symbols = sum(text.count(c) for c in _CODE_SYMBOLS)
+    return symbols > 0.12 * max(1, weight(text))
+
+
+# -- the entry sequence ------------------------------------------------------------------------
+
+
+def _simple_item(node: Node) -> bool:
+    blocks = [c for c in node.children if c.kind in ("paragraph", "list", "code_block", "blockquote", "heading",
+                                                       "html_block", "table", "thematic_break", "callout")]
+    return all(c.kind == "paragraph" for c in blocks) and len(blocks) <= 1
+
+
+def _is_backlinked(node: Node) -> bool:
+    return any(n.kind == "link" and any(h in n.url for h in _BACKLINK_HOSTS) for n in node.walk())
+
+
+def title_texts(doc: Document) -> set[str]:
+    title = meta_title(doc)
+    if title is None:
+        h1 = first_h1(doc)
+        title = h1.plain_text() if h1 is not None else None
+    return title_variants(title) if title else set()
+
+
+def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list[Entry]:
+    """Every block of the body in reading order (see the module docstring)."""
+    found: list[Entry] = []
+    titles = title_texts(doc)
+    section: list[tuple[int, bool]] = []  # open top-level headings: (level, is a highlights section)
+
+    def add(node: Node, parent: Node, depth: int) -> None:
+        entry = Entry(node, parent, len(found), depth=depth)
+        found.append(entry)
+        if node.kind in _BARRIERS:
+            entry.separator = node.kind == "thematic_break"
+            return
+        raw = _inline_text(node)
+        entry.separator = raw.strip() in SEPARATOR_TEXTS
+        if node.kind == "heading" and heading_text(node) in titles:
+            return  # a title repeated as a heading is META003's to report
+        entry.text = normalise(raw)
+        entry.info = info_of(doc, node)
+        # Highlights are quotes or list items under a Highlights heading, or carry a back-link.
+        if _is_backlinked(node) or (depth > 0 and any(flag for _, flag in section)):
+            entry.zone = "highlights"
+        if skip_code_like and looks_like_code(doc.text[node.start : node.end]):
+            entry.code_like = True  # never counts on its own; an equal copy may still extend a run
+        elif weight(prose(entry.text)) >= min_length:
+            entry.key = entry.text
+
+    def walk(container: Node, depth: int) -> None:
+        for node in container.children:
+            kind = node.kind
+            if kind == "heading" and depth == 0:
+                while section and section[-1][0] >= node.level:
+                    section.pop()
+                add(node, container, depth)
+                section.append((node.level, fold(node.plain_text()).rstrip(" :：") in SECTION_LABELS))
+            elif kind in ("paragraph", "heading") or kind in _BARRIERS:
+                add(node, container, depth)
+            elif kind == "table":
+                for part in node.children:
+                    if part.kind == "table_row":
+                        add(part, node, depth + 1)
+            elif kind == "list":
+                for item in node.children:
+                    if _simple_item(item):
+                        add(item, node, depth + 1)
+                    else:
+                        walk(item, depth + 1)
+            elif kind in _CONTAINERS or kind == "item":
+                walk(node, depth + 1)
+
+    walk(doc.root, 0)
+    return found
+
+
+# -- removing a copy ----------------------------------------------------------------------------
+
+_QUOTED = frozenset({"blockquote", "callout"})
+
+
+_BLOCKISH = frozenset(
+    {"paragraph", "heading", "blockquote", "callout", "list", "item", "code_block", "html_block", "table",
+     "table_head", "table_row", "thematic_break", "footnote_definition", "math_block"}
+)
+
+
+def _escalate(nodes: list[Node]) -> list[Node]:
+    """Remove the container instead when nothing but headings and rules would be left in
+    it (a `> ## Excerpt` quote whose text goes, a list whose only item goes)."""
+    while True:
+        parent = nodes[0].parent
+        if parent is None or parent.kind == "document":
+            return nodes
+        gone = set(map(id, nodes))
+        left = [c for c in parent.children if c.kind in _BLOCKISH and id(c) not in gone]
+        if any(c.kind not in ("heading", "thematic_break") for c in left):
+            return nodes
+        nodes = [parent]
+
+
+def removal(doc: Document, nodes: list[Node]) -> Edit | None:
+    """The edit that deletes consecutive sibling blocks with their lines, or None when the
+    blocks share a line with something that must stay (a list marker, other text)."""
+    nodes = _escalate(nodes)
+    first, last = nodes[0], nodes[-1]
+    first_line = block_lines(doc, first)[0] if doc.text[first.start : first.end].strip() else None
+    if first_line is None:
+        return None
+    if doc.text[first_line.start : first.start].strip(" \t>"):
+        return None
+    end = content_end(doc, last)
+    last_line = block_lines(doc, last)[-1]
+    if doc.text[end : last_line.end].strip():
+        return None
+    quoted = False
+    parent = first.parent
+    while parent is not None:
+        quoted = quoted or parent.kind in _QUOTED
+        parent = parent.parent
+    return remove_lines(doc, first_line.start, last_line.after, quoted)
+
+
+def kind_name(entries_: list[Entry]) -> str:
+    if len(entries_) > 1:
+        return f"{len(entries_)} blocks"
+    return {
+        "paragraph": "Paragraph",
+        "heading": "Heading",
+        "item": "List item",
+        "table_row": "Table row",
+    }.get(entries_[0].node.kind, "Block")
+
+
+def line_span(doc: Document, entries_: list[Entry]) -> str:
+    first = doc.position(entries_[0].node.start)[0]
+    last = doc.position(content_end(doc, entries_[-1].node))[0]
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+def keep_first(a: list[Entry], b: list[Entry], by_length: bool = False) -> bool:
+    """Of two copies, is the first the one to keep?  More information wins; then the
+    less nested copy (an excerpt quote gives way to the article); then, when the copies
+    differ (`by_length`), the longer; then the earlier."""
+    info_a, info_b = sum(e.info for e in a), sum(e.info for e in b)
+    if info_a != info_b:
+        return info_a > info_b
+    depth_a, depth_b = min(e.depth for e in a), min(e.depth for e in b)
+    if depth_a != depth_b:
+        return depth_a < depth_b
+    if by_length:
+        length_a, length_b = sum(len(e.text) for e in a), sum(len(e.text) for e in b)
+        if length_a != length_b:
+            return length_a > length_b
+    return True

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from omnilint.document import Document
+from omnilint.markdown import Node
+from omnilint.model import Edit, Fix
+from omnilint.rule import Options, Rule
+
+from ._common import code_like_at, is_empty_text, keeps_structure, line_removal, unwrap_edit
+
+
+class EmptyLink(Rule):
+    """## What it does
+    Finds links and images with an empty destination (`[text]()`, `![]()`) and
+    links whose text is empty or invisible (only spaces or zero-width
+    characters), such as Readwise's `[](https://read.readwise.io/read/…)`
+    backlinks and the `[ ](#heading)` anchors web pages leave in headings.
+    Brackets that look like code whose fences were lost (`obj[Symbol.result]()`
+    on a line shaped like a statement) are not links a writer meant, and are left alone.
+
+    ## Why is this bad?
+    An empty destination links the page to itself; an empty text is a link
+    nobody can see or click on purpose.  Both are exporter noise.
+
+    ## Example
+    ```markdown
+    Read [the announcement]() and the notes.[](https://read.readwise.io/read/01j8mz4aaxv3m0keqe399k740m)
+
+    ![]()
+    ```
+
+    Use instead:
+    ```markdown
+    Read the announcement and the notes.
+    ```
+
+    ## Fix safety
+    Safe for an empty destination: `[text]()` becomes `text`, and `![]()` (no
+    text, no URL) is removed, as it shows nothing.  Unsafe for an empty text:
+    removing the link drops its URL, and an image with alt text but no URL
+    becomes its alt text.  A link alone on its line goes with its line (and one
+    neighbouring blank line) when no other block changes.
+    """
+
+    code = "LNK009"
+    name = "empty-link"
+    summary = "Links with an empty destination ([text]()) or empty, invisible text ([](url))"
+    fixable = "sometimes"
+
+    def check(self, doc: Document, options: Options):
+        for node in doc.links:
+            if node.link_type in ("autolink", "email", "wikilink"):
+                continue
+            empty_url = not node.url.strip()
+            # An image with an empty alt text is a decorative image, not an empty link.
+            empty_text = is_empty_text(node) if node.kind == "link" or empty_url else False
+            if not (empty_url or empty_text):
+                continue
+            if empty_url and code_like_at(doc, node.start, node.end):
+                continue  # `obj[Symbol.result]()` in code that lost its fences
+            fix = self._fix(doc, node, empty_url, empty_text)
+            yield self.report(doc, node.start, node.end, _message(node, empty_url, empty_text), fix)
+
+    def _fix(self, doc: Document, node: Node, empty_url: bool, empty_text: bool) -> Fix | None:
+        if node.link_type != "inline":
+            return None
+        if empty_url and empty_text:
+            return self._remove(doc, node, safe=True)
+        if empty_url:
+            edit = unwrap_edit(doc.text, node)
+            if edit is None:
+                return None
+            if node.kind == "image":
+                return self.fix("Replace the image by its alt text", edit, safe=False)
+            return self.fix("Unwrap the link to its text", edit)
+        return self._remove(doc, node, safe=False)
+
+    def _remove(self, doc: Document, node: Node, safe: bool) -> Fix:
+        edit = line_removal(doc, node.start, node.end)
+        if edit is not None:
+            paragraph = node.parent
+            alone = paragraph is not None and paragraph.kind == "paragraph" and (
+                doc.text[paragraph.start : paragraph.end].strip() == doc.source(node)
+            )
+            if not keeps_structure(doc, edit, [paragraph] if alone else []):
+                edit = None
+        if edit is None:
+            edit = Edit(node.start, node.end)
+        what = "image" if node.kind == "image" else "link"
+        return self.fix(f"Remove the empty {what}", edit, safe=safe)
+
+
+def _message(node: Node, empty_url: bool, empty_text: bool) -> str:
+    what = "Image" if node.kind == "image" else "Link"
+    if empty_url and empty_text:
+        return f"{what} with no text and no destination"
+    if empty_url:
+        return f"{what} with an empty destination"
+    invisible = "invisible" if node.plain_text() else "empty"
+    return f"{what} with {invisible} text (to {node.url})"

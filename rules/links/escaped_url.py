@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from omnilint.document import Document
+from omnilint.model import Edit
+from omnilint.rule import Options, Rule
+
+from ._common import ENTITY, decode_entity, parsed_destination, url_holders
+
+# Decoding these would end or break the destination; their references stay.
+_KEEP = frozenset(" \t\n\r\f\v()<>\\\"'")
+
+
+class EscapedUrl(Rule):
+    """## What it does
+    Finds HTML character references inside link and image destinations:
+    `https:&#x2F;&#x2F;example.com&#x2F;page`, `?a=1&amp;b=2`.
+
+    ## Why is this bad?
+    An exporter that HTML-escaped its template output wrote every URL this way.
+    Renderers decode the references, so the links work, but the text is
+    unreadable, search and other tools (and LNK002, LNK010) see mangled URLs,
+    and some editors do not decode them at all.
+
+    ## Example
+    ```markdown
+    See [the post](https:&#x2F;&#x2F;example.com&#x2F;2024&#x2F;post?a=1&amp;b=2).
+    ```
+
+    Use instead:
+    ```markdown
+    See [the post](https://example.com/2024/post?a=1&b=2).
+    ```
+
+    ## Fix safety
+    Safe and render-preserving: CommonMark resolves the references to the same
+    URL, so the rendered href is unchanged (the fixer verifies it).  References
+    whose character would end or break the destination (spaces, parentheses,
+    angle brackets, quotes, backslashes), or whose decoding would create a new
+    reference (`&amp;lt;`), are kept.
+    """
+
+    code = "LNK003"
+    name = "escaped-url"
+    summary = "HTML character references inside link and image destinations"
+    fixable = "safe"
+
+    def check(self, doc: Document, options: Options):
+        text = doc.text
+        for node, (start, end) in url_holders(doc):
+            raw = text[start:end]
+            if "&" not in raw or node.link_type == "autolink":  # autolinks take references literally
+                continue
+            decoded, count = _decode(raw)
+            if not count:
+                continue
+            fix = None
+            probe = f"<{decoded}>" if start > 0 and text[start - 1] == "<" else decoded
+            if parsed_destination(probe) == node.url:
+                fix = self.fix("Decode the character references", Edit(start, end, decoded), preserves_render=True)
+            plural = "s" if count > 1 else ""
+            yield self.report(
+                doc, start, end, f"{count} HTML character reference{plural} in a URL (e.g. {_first(raw)})", fix
+            )
+
+
+def _decode(raw: str) -> tuple[str, int]:
+    """`raw` with every harmless character reference decoded, and how many were."""
+    out: list[str] = []
+    pos = count = 0
+    for m in ENTITY.finditer(raw):
+        char = decode_entity(m.group())
+        if char is None or any(c in _KEEP for c in char):
+            continue
+        following = raw[m.end() :]
+        if char.endswith("&") and ENTITY.match("&" + following):
+            continue  # `&amp;lt;` must not become the reference `&lt;`
+        out.append(raw[pos : m.start()])
+        out.append(char)
+        pos = m.end()
+        count += 1
+    out.append(raw[pos:])
+    return "".join(out), count
+
+
+def _first(raw: str) -> str:
+    m = ENTITY.search(raw)
+    return m.group() if m else "&"

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import re
+
+from omnilint.document import Document
+from omnilint.rule import Options, Rule
+
+from ._common import code_like_at, in_lost_fence, line_looks_like_code, normalize_label
+
+# `[text][label]` and `[text][]` (collapsed) left as literal text because `label` is not defined.
+REFERENCE = re.compile(r"(!?)\[([^\[\]\n]*[^\s\[\]][^\[\]\n]*)\]\[([^\[\]\n]*)\]")
+FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\]")
+# What a link text made of a literal looks like: `[0x0008][0x0050]`, `['bitset'][index]`, `[1][2]` citations.
+LITERAL = re.compile(r"\s*(?:-?0[xX][0-9a-fA-F]+|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|`[^`]*`)\s*")
+REGEX_CHARS = frozenset("\\.*+?{}|()$/")
+
+
+class UndefinedReference(Rule):
+    """## What it does
+    Finds footnote references `[^label]` with no footnote definition and
+    reference-style links `[text][label]` / `[text][]` whose label is defined
+    nowhere in the file: text a reader was meant to see as a footnote or a link
+    but sees as brackets.  Code spans and blocks are never looked at, and
+    neither is text that looks like code whose fences were lost: brackets glued
+    to an identifier (`table['bitset'][index]`), literals
+    (`[0x0008][0x0050]`, citation marks `[1][2]`), regular-expression classes
+    (`[^A-Za-z0-9-]`), lines shaped like statements, and text between escaped
+    fences.  A lone `[label]` is not reported (ordinary prose uses brackets).
+
+    ## Why is this bad?
+    Exporters drop definitions (the footnotes section, the link list at the end),
+    leaving markers that lead nowhere; the information behind them is lost
+    unless someone restores it from the original page.
+
+    ## Example
+    ```markdown
+    The probe landed in 2021[^landing] and sent [its first images][images].
+    ```
+
+    Use instead:
+    ```markdown
+    The probe landed in 2021[^landing] and sent [its first images][images].
+
+    [^landing]: NASA press release, 18 February 2021.
+
+    [images]: https://example.com/first-images
+    ```
+
+    ## Fix safety
+    No fix: only the original page knows what the definition said.
+    """
+
+    code = "LNK007"
+    name = "undefined-reference"
+    summary = "Footnote references and reference-style links whose label is defined nowhere"
+
+    def check(self, doc: Document, options: Options):
+        text = doc.text
+        if "][" not in text and "[^" not in text:
+            return
+        links = {normalize_label(d.label) for d in doc.definitions}
+        notes = {normalize_label(n.label) for n in doc.nodes_of("footnote_definition")}
+        for start, end in doc.parsed.text_runs:
+            if "[" not in text[start:end]:
+                continue
+            for m in REFERENCE.finditer(text, start, end):
+                finding = self._reference(doc, m, links)
+                if finding is not None:
+                    yield finding
+            for m in FOOTNOTE.finditer(text, start, end):
+                label = m.group(1)
+                if normalize_label(label) in notes or _looks_like_regex_class(label):
+                    continue
+                if in_lost_fence(doc, m.start()) or _on_code_line(doc, m.start()):
+                    continue
+                yield self.report(doc, m.start(), m.end(), f"Footnote [^{label}] has no definition")
+
+    def _reference(self, doc: Document, m: re.Match, links: set[str]):
+        content, label = m.group(2), m.group(3)
+        target = label if label else content
+        if label and not label.strip():
+            return None  # `[x][ ]` is not a reference at all
+        if normalize_label(target) in links or len(target) > 999:
+            return None
+        if LITERAL.fullmatch(content) or code_like_at(doc, m.start(), m.end()):
+            return None
+        what = "Image reference" if m.group(1) else "Reference link"
+        return self.report(doc, m.start(), m.end(), f"{what} [{_short(content)}][{label}]: label '{target}' is not defined")
+
+
+def _looks_like_regex_class(label: str) -> bool:
+    """`^A-Za-z0-9-`, `^\\s`, `^/`: a negated character class, not a footnote label."""
+    if any(c in REGEX_CHARS for c in label):
+        return True
+    for i in range(1, len(label) - 1):
+        low, dash, high = label[i - 1], label[i], label[i + 1]
+        if dash == "-" and low < high and (low + high).isascii() and _same_class(low, high):
+            return True
+    return False
+
+
+def _same_class(a: str, b: str) -> bool:
+    return (a.isdigit() and b.isdigit()) or (a.islower() and b.islower()) or (a.isupper() and b.isupper())
+
+
+def _on_code_line(doc: Document, offset: int) -> bool:
+    start, end, _ = doc.line_bounds(offset)
+    return line_looks_like_code(doc.text[start:end])
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

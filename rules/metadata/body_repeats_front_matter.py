@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from omnilint.document import Document
+from omnilint.model import Edit
+from omnilint.rule import Options, Rule
+
+from ._common import (
+    block_lines,
+    meta_tags,
+    norm_key,
+    paragraph_is_metadata,
+    parse_property,
+    remove_lines,
+    split_list,
+    tag_name,
+    values_equal,
+)
+
+
+class BodyRepeatsFrontMatter(Rule):
+    """## What it does
+    Finds body lines `key: value` (or Logseq-style `key:: value`) whose key is a
+    front-matter key and whose value says the same thing, after normalising
+    whitespace, quotes, markup and the spelling of dates.
+
+    ## Why is this bad?
+    Exporter templates often print the front matter a second time in the body
+    (`date_saved: …`, `date_published: …`).  The copy adds nothing, clutters the
+    reading view, and goes stale when the front matter is edited.  Only paragraphs
+    made entirely of metadata-like lines are looked at, so prose that happens to
+    contain a colon is left alone.
+
+    ## Example
+    ```markdown
+    ---
+    title: An article
+    date_saved: 2023-12-21 19:33:03
+    ---
+
+    # An article
+
+    date_saved: 2023-12-21 19:33:03
+
+    The article text.
+    ```
+
+    Use instead:
+    ```markdown
+    ---
+    title: An article
+    date_saved: 2023-12-21 19:33:03
+    ---
+
+    # An article
+
+    The article text.
+    ```
+
+    ## Fix safety
+    Safe: the line is removed, with the blank line its removal would leave; the
+    same value stays in the front matter.
+    """
+
+    code = "META001"
+    name = "body-repeats-front-matter"
+    summary = "A body line repeats a front-matter field with the same value"
+    fixable = "safe"
+
+    def check(self, doc: Document, options: Options):
+        meta = doc.meta
+        if not meta:
+            return
+        keys = {norm_key(str(k)): k for k in meta}
+        for node in doc.root.children:
+            if node.kind != "paragraph":
+                continue
+            lines = block_lines(doc, node)
+            repeats = [p for p in map(parse_property, lines) if p is not None and self._repeats(doc, p, keys)]
+            if not repeats or not paragraph_is_metadata(doc, lines, doc.tags):
+                continue  # prose around a colon is not metadata
+            whole = remove_lines(doc, lines[0].start, lines[-1].after) if len(repeats) == len(lines) else None
+            for prop in repeats:
+                line = prop.line
+                start, end = line.start, line.after
+                if whole is not None:  # the paragraph goes: the outer lines take its blank line along
+                    start = whole.start if line is lines[0] else start
+                    end = whole.end if line is lines[-1] else end
+                yield self.report(
+                    doc,
+                    line.start + (len(line.text) - len(line.text.lstrip())),
+                    line.end,
+                    f"`{prop.key}` repeats the front-matter field `{keys[norm_key(prop.key)]}` with the same value",
+                    self.fix("Remove the repeated line", Edit(start, end)),
+                )
+
+    @staticmethod
+    def _repeats(doc: Document, prop, keys: dict) -> bool:
+        original = keys.get(norm_key(prop.key))
+        if original is None or not prop.value:
+            return False
+        if norm_key(prop.key) == "tags":
+            have = meta_tags(doc) or []
+            said = [tag_name(t) for t in split_list(prop.value)]
+            return bool(said) and set(said) <= set(have)
+        return values_equal(doc.meta[original], prop.value)
+

@@ -1,0 +1,366 @@
+"""Properties of check and fix over generated saved articles (issue 7; RELIABILITY.md).
+
+Every property runs the real rules (all of them except the network ones), so a rule
+added later is held to the same promises without a test of its own.  The fixer is
+traced: each pass's input text and findings are recorded, and every transition the
+fixer made is checked against what the rules reported.
+
+Profiles: `ci` by default; OMNILINT_HYPOTHESIS=long for the long run by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import example, given, note
+from hypothesis import strategies as st
+
+from omnilint import config as cfg
+from omnilint import engine, fixer
+from omnilint import frontmatter as fm
+from omnilint.document import Document
+from omnilint.markdown import render_html
+from omnilint.model import Diagnostic, Edit
+from omnilint.registry import installed_rules
+from omnilint import runner
+from omnilint.text import decode, encode
+
+from article_strategies import articles, file_bytes, nasty_text, with_line_endings
+from conftest import ROOT
+
+PATH = "notes/article.md"
+TABLE = installed_rules()
+
+
+def _ruleset(select: list[str] | None) -> engine.RuleList:
+    values = {} if select is None else {"select": select}
+    rules = cfg.ruleset(cfg.Settings(ROOT, None, cfg.validate(values, "test"))).rules
+    offline = [(r, o) for r, o in rules if getattr(r, "enabled_by", None) != "online"]
+    return engine.per_file(offline)
+
+
+ONLINE = tuple(c for c, r in TABLE.items() if getattr(r, "enabled_by", None) == "online")
+EVERYTHING_OFFLINE = cfg.Overrides(select=("ALL",), ignore=ONLINE)
+DEFAULT_RULES = _ruleset(None)
+ALL_RULES = _ruleset(["ALL"])  # default-off and --format rules too; never the network ones
+
+
+def lint(text: str, rules: engine.RuleList = ALL_RULES) -> list[Diagnostic]:
+    return engine.lint(Document(text, PATH), rules)
+
+
+# -- tracing the fixer ------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One pass of the fixer: `before` with its findings, the fixes it applied, `after`."""
+
+    before: str
+    after: str
+    findings: list[Diagnostic]
+    applied: list[Diagnostic]
+
+
+def traced_fix(text: str, rules: engine.RuleList = ALL_RULES, unsafe: bool = False):
+    calls: list[tuple[str, list[Diagnostic]]] = []
+
+    def recording_lint(t: str) -> list[Diagnostic]:
+        found = engine.lint(Document(t, PATH), rules)
+        calls.append((t, found))
+        return found
+
+    result = fixer.fix_text(text, recording_lint, unsafe=unsafe)
+    # The final attempt starts at the last pass that saw the original (earlier attempts
+    # were abandoned when rules undid each other, and nothing of them is kept).
+    first = max(i for i, (t, _) in enumerate(calls) if t == text)
+    chain = calls[first:]
+    assert chain[-1][0] == result.text, "the fixer's result is not the text it checked last"
+    applied_ids = {id(d) for d in result.applied}
+    steps = [
+        Step(before, after, found, [d for d in found if id(d) in applied_ids])
+        for (before, found), (after, _) in zip(chain, chain[1:])
+    ]
+    return result, steps
+
+
+def slice_apply(text: str, edits: list[Edit]) -> str:
+    """Edits applied back to front with plain slicing: independent of fixer.apply_edits."""
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[: e.start] + e.content + text[e.end :]
+    return text
+
+
+def edits_of(diagnostics: list[Diagnostic]) -> list[Edit]:
+    return [e for d in diagnostics for e in d.fix.edits]  # type: ignore[union-attr]
+
+
+def no_crash(diagnostics: list[Diagnostic]) -> None:
+    crashes = [d.message for d in diagnostics if d.code == engine.INTERNAL_CODE]
+    assert not crashes, crashes
+
+
+# -- check never raises --------------------------------------------------------------------
+
+
+@given(nasty_text())
+@example("a\ud800b\udfff\n")  # lone surrogates
+@example("\x00\x00 \x00\n")
+@example("a\r\nb\rc\nd\r\r\n\n")
+@example("---\r\ntitle: x\r---\n...\r\n")
+def test_check_never_raises_on_any_text(text: str):
+    no_crash(lint(text))
+    no_crash(lint(text, DEFAULT_RULES))
+
+
+@given(file_bytes())
+def test_a_file_with_any_bytes_is_checked_or_reported(data: bytes):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "a.md")
+        path.write_bytes(data)
+        for mode in ("check", "fix"):
+            runner._init_worker(runner.Job(mode=mode, overrides=EVERYTHING_OFFLINE))
+            result = runner.process(runner.Task(str(path), "a.md"))
+            no_crash(result.diagnostics)
+            codes = [d.code for d in result.diagnostics]
+            assert (runner.IO_CODE in codes) == _undecodable(data), codes
+            if mode == "fix" and result.new_text is not None:
+                # What would be written is what the fixer produced, BOM and all.
+                assert encode(result.new_text, result.bom).startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
+        assert path.read_bytes() == data  # processing never writes
+
+
+def _undecodable(data: bytes) -> bool:
+    try:
+        decode(data)
+    except ValueError:
+        return True
+    return False
+
+
+# -- fix: idempotent, minimal, byte-exact --------------------------------------------------
+
+
+@given(with_line_endings(), st.booleans())
+@example("A\r\n\r\n\r\nB  \r\n", False)
+@example("---\ntitle: |\n  x\n---\n\n\n# T\n", True)
+def test_fix_is_idempotent(text: str, unsafe: bool):
+    once = engine.fix(text, ALL_RULES, PATH, unsafe)
+    no_crash(once.remaining)
+    twice = engine.fix(once.text, ALL_RULES, PATH, unsafe)
+    assert twice.text == once.text, [d.code for d in twice.applied]
+
+
+@given(with_line_endings(), st.booleans())
+def test_fixes_change_nothing_outside_their_edits(text: str, unsafe: bool):
+    result, steps = traced_fix(text, unsafe=unsafe)
+    for step in steps:
+        assert step.applied, "a pass changed the text without applying any reported fix"
+        assert slice_apply(step.before, edits_of(step.applied)) == step.after
+    if result.changed:
+        _assert_line_endings_survive(text, result.text)
+
+
+def _assert_line_endings_survive(before: str, after: str) -> None:
+    """A file with one line-ending style keeps it; trailing text after the last edit survives."""
+    styles = [nl for nl in ("\r\n", "\n", "\r") if _count_newlines(before)[nl]]
+    if len(styles) == 1:
+        counts = _count_newlines(after)
+        assert set(k for k, v in counts.items() if v) <= set(styles), (styles, counts)
+
+
+def _count_newlines(text: str) -> Counter:
+    crlf = text.count("\r\n")
+    return Counter({"\r\n": crlf, "\n": text.count("\n") - crlf, "\r": text.count("\r") - crlf})
+
+
+@given(st.sampled_from(["\n", "\r\n", "\r"]), st.booleans(), articles())
+def test_fix_write_keeps_bom_line_endings_and_unedited_bytes(newline: str, bom: bool, article: str):
+    text = article.replace("\n", newline)
+    data = encode(text, bom)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "a.md")
+        path.write_bytes(data)
+        runner._init_worker(runner.Job(mode="fix", overrides=EVERYTHING_OFFLINE, write=True))
+        result = runner.process(runner.Task(str(path), "a.md"))
+        runner.write_results([result])
+        written = path.read_bytes()
+    expected = engine.fix(text, ALL_RULES, "a.md").text
+    assert written == encode(expected, bom)  # exactly the fixer's text, nothing re-encoded
+    if written != data:
+        old, new = data.decode("utf-8"), written.decode("utf-8")
+        prefix = len(_common_prefix(old, new))
+        note(f"first change at {prefix}")
+        assert old.startswith("\ufeff") == new.startswith("\ufeff")
+        if newline != "\r":  # (a lone CR file is already one style)
+            assert (newline == "\n") == ("\r" not in new)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+# -- front matter keeps its meaning -------------------------------------------------------------
+
+
+@given(with_line_endings(), st.booleans())
+@example("---\ntitle: |\n  One line\nauthor: x\ndate_saved: 2023-12-21 19:33:03\n---\nbody  \n", True)
+def test_front_matter_still_parses_to_the_same_mapping_except_edited_keys(text: str, unsafe: bool):
+    _, steps = traced_fix(text, unsafe=unsafe)
+    for step in steps:
+        before = fm.find(step.before)
+        if before is None or not before.parsed_ok:
+            continue
+        after = fm.find(step.after)
+        codes = sorted({d.code for d in step.applied})
+        assert after is not None and after.parsed_ok, f"{codes} broke the front matter"
+        edits = edits_of(step.applied)
+        touched = [e for e in edits if e.start <= before.end and e.end >= before.start]
+        if not touched:
+            assert _same(before.value, after.value), codes
+            continue
+        if before.kind != "yaml" or not isinstance(before.value, dict):
+            continue  # whole-value comparison is meaningless once the block was edited
+        edited = _edited_keys(before, touched)
+        old, new = before.value, after.value
+        assert isinstance(new, dict), codes
+        for key in old:
+            if key not in edited:
+                assert key in new and _same(old[key], new[key]), f"{codes} changed {key!r}, which no edit touched"
+
+
+def _edited_keys(front: fm.FrontMatter, edits: list[Edit]) -> set:
+    """Keys of the top-level mapping whose source (key to next key) an edit touches."""
+    node = front.yaml_node
+    if not isinstance(node, yaml.MappingNode):
+        return set()
+    starts = [front.offset_of(k.start_mark) for k, _ in node.value] + [front.content_end]
+    loader = fm.SafeLoader("")
+    edited = set()
+    for i, (key_node, _) in enumerate(node.value):
+        lo, hi = starts[i], starts[i + 1]
+        if any(e.start <= hi and e.end >= lo for e in edits):
+            try:
+                edited.add(loader.construct_object(key_node, deep=True))
+            except Exception:  # noqa: BLE001 - an odd key: then nothing is compared for it
+                pass
+    return edited
+
+
+def _same(a, b) -> bool:
+    return a == b or repr(a) == repr(b)  # repr: NaN is not equal to itself
+
+
+# -- render-preserving fixes --------------------------------------------------------------------
+
+
+@given(with_line_endings())
+@example("a\r\n\r\n\r\nb\r\n")
+def test_render_preserving_fixes_do_not_change_the_html(text: str):
+    result, steps = traced_fix(text)
+    for step in steps:
+        if all(d.fix.preserves_render for d in step.applied):  # type: ignore[union-attr]
+            assert render_html(step.before) == render_html(step.after), [d.code for d in step.applied]
+    # Each promise on its own, applied or not: a rule must not claim what it cannot keep
+    # (the fixer would reject it, but then the fix is lost for the user).
+    for step in steps[:1]:
+        html = render_html(step.before)
+        for d in step.findings:
+            if d.fix is not None and d.fix.preserves_render:
+                alone = slice_apply(step.before, list(d.fix.edits))
+                assert render_html(alone) == html, f"{d.code} promised the rendered HTML would not change"
+    assert not [r for r in result.rejected if r.diagnostic.fix.preserves_render], [
+        (r.diagnostic.code, r.reason) for r in result.rejected
+    ]
+
+
+# -- no prose disappears --------------------------------------------------------------------------
+
+_FORMAT_CHARS = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+_TOKEN = re.compile(r"\w+")
+
+
+def _tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", _FORMAT_CHARS.sub("", text)).casefold()
+    return _TOKEN.findall(text)
+
+
+_VISIBLE = ("text", "code", "math", "html")
+
+
+def _visible_stream(doc: Document) -> list[str]:
+    """Everything a reader sees, in order: text, code (with its info string), math, HTML."""
+    parts: list[str] = []
+    for node in doc.nodes:
+        if node.kind == "code_block":
+            parts.append(node.url)
+        elif node.kind in _VISIBLE:
+            parts.append(node.value)
+    return _tokens(" ".join(parts))
+
+
+def _paragraph_tokens(node) -> list[str]:
+    return _tokens(" ".join(n.value for n in node.walk() if n.kind in _VISIBLE))
+
+
+def _removal_allowed(step: Step, node) -> bool:
+    for d in step.applied:
+        rule = TABLE.get(d.code)
+        if getattr(rule, "removes_paragraphs", False) and any(e.start <= node.start and e.end >= node.end for e in d.fix.edits):  # type: ignore[union-attr]
+            return True
+    return False
+
+
+@given(with_line_endings(), st.booleans())
+@example("Lede repeated.\n\nLede repeated.\n\nBody.\n", True)
+def test_no_paragraph_disappears_unless_a_rule_says_it_removes_it(text: str, unsafe: bool):
+    _, steps = traced_fix(text, unsafe=unsafe)
+    for step in steps:
+        after = "\x00" + "\x00".join(_visible_stream(Document(step.after, PATH))) + "\x00"
+        for node in Document(step.before, PATH).nodes_of("paragraph", "heading"):
+            words = _paragraph_tokens(node)
+            if not words or "\x00" + "\x00".join(words) + "\x00" in after:
+                continue
+            assert _removal_allowed(step, node), (
+                f"{sorted({d.code for d in step.applied})} removed the paragraph {step.before[node.start:node.end]!r}"
+            )
+
+
+# -- pathological sizes (examples, not generated: each is one big input) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[" * 100_000, id="1e5-open-brackets"),
+        pytest.param("[" * 100_000 + "]" * 100_000 + "(" * 100_000, id="1e5-nested-brackets"),
+        pytest.param(">" * 100_000 + " quote\n", id="1e5-blockquote-markers"),
+        pytest.param("> " * 100_000 + "quote\n", id="1e5-spaced-blockquote-markers"),
+        pytest.param("*" * 100_000 + "a", id="1e5-emphasis-markers"),
+        pytest.param("".join("  " * i + "- x\n" for i in range(400)), id="deep-list-long-indents"),
+        pytest.param("\n" * 100_000 + "x", id="1e5-blank-lines"),
+        pytest.param(" \n" * 100_000 + "x", id="1e5-whitespace-lines"),
+        pytest.param("a" + " " * 100_000 + "b\n", id="1e5-inner-spaces"),
+        pytest.param("---\na: " + "[" * 10_000 + "]" * 10_000 + "\n---\nbody\n", id="deep-yaml-flow"),
+        pytest.param("#" + "1" * 100_000 + " [x](" + "(" * 50_000 + "\n", id="long-tag-and-parens"),
+    ],
+)
+def test_check_and_fix_survive_pathological_input(text: str):
+    no_crash(lint(text))
+    result = engine.fix(text, ALL_RULES, PATH)
+    no_crash(result.remaining)
+
+
+def test_a_20_mb_line_is_checked():
+    text = "word " * 4_000_000  # 20 MB on one line
+    no_crash(lint(text, DEFAULT_RULES))
