@@ -51,23 +51,47 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--online", action="store_true", default=None, help="enable rules that use the network (LNK011)")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, minus its `import shutil` (which pulls in bz2 and lzma):
+    argparse builds one per add_argument, so the import lands on every start."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="omnilint", description="Lint and safely fix saved-article Markdown (Omnivore, Readwise, Web Clipper …)."
+        prog="omnilint",
+        description="Lint and safely fix saved-article Markdown (Omnivore, Readwise, Web Clipper …).",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"omnilint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    check = sub.add_parser("check", help="report findings")
+    check = sub.add_parser("check", help="report findings", formatter_class=_Formatter)
     _common(check)
-    fix = sub.add_parser("fix", help="fix findings (shows the diff; --write applies it)")
+    fix = sub.add_parser("fix", help="fix findings (shows the diff; --write applies it)", formatter_class=_Formatter)
     _common(fix)
     fix.add_argument("--write", action="store_true", help="write the fixes to the files (atomically)")
     fix.add_argument("--diff", action="store_true", help="print only the unified diff, write nothing")
     fix.add_argument("--format", action="store_true", default=None, help="also normalise formatting (FMT005)")
-    rules = sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules", formatter_class=_Formatter)
     rules.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--config", metavar="FILE", help="include plugins named in this config")
-    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain = sub.add_parser("explain", help="show a rule's documentation", formatter_class=_Formatter)
     explain.add_argument("rule", metavar="CODE", help="a rule code or name")
     return parser
 
@@ -189,7 +213,7 @@ def _lint(args) -> int:
     progress = _progress_bar() if sys.stderr.isatty() and not args.quiet else None
     result = runner.run(paths, job, args.jobs, stdin_task, progress)
     if fix_mode and args.write:
-        runner.write_results(result.files)
+        runner.write_results(result.files, paths)
     return _report(args, result, fix_mode)
 
 

@@ -7,16 +7,20 @@ unknown rule codes and ill-typed options are errors (exit 2), never ignored.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from .model import code_matches
 from .registry import RegistryError, all_rules
+
+try:  # built in: skips hashlib's OpenSSL start-up (a few ms of every run)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover
+    from hashlib import blake2b
 from .rule import Rule
 
 CONFIG_NAMES = ("omnilint.toml", ".omnilint.toml", "pyproject.toml")
@@ -90,6 +94,8 @@ class RuleSet:
 
 
 def read_file(path: Path) -> Settings:
+    import tomllib  # only when there is a config file to read
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -188,8 +194,8 @@ def select_rules(
             return [table[selector]]
         if selector in by_name:
             return [by_name[selector]]
-        found = [r for c, r in table.items() if c.startswith(selector) and (include_off or r.default_enabled)]
-        if not found and not any(c.startswith(selector) for c in table):
+        found = [r for c, r in table.items() if code_matches(selector, c) and (include_off or r.default_enabled)]
+        if not found and not any(code_matches(selector, c) for c in table):
             raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{_close_match(selector, table)}")
         return found
 
@@ -314,7 +320,7 @@ def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
         for code in codes:
             expanded.update(r.code for r in _match_all(table, code, origin))
         pfi.append((glob_to_regex(glob), frozenset(expanded)))
-    fingerprint = hashlib.sha256(
+    fingerprint = blake2b(
         json.dumps(
             {
                 "rules": [[r.code, o] for r, o in rules],
@@ -324,8 +330,9 @@ def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
             },
             sort_keys=True,
             default=str,
-        ).encode()
-    ).hexdigest()[:16]
+        ).encode(),
+        digest_size=8,
+    ).hexdigest()
     result = RuleSet(settings, rules, pfi, fingerprint)
     _RULESETS[key] = result
     return result
@@ -335,7 +342,7 @@ def _match_all(table: dict[str, type[Rule]], selector: str, origin: str) -> list
     """Every rule a selector names, default-off ones included (for ignores)."""
     if selector == "ALL":
         return list(table.values())
-    found = [r for c, r in table.items() if c.startswith(selector) or r.name == selector]
+    found = [r for c, r in table.items() if code_matches(selector, c) or r.name == selector]
     if not found:
         raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{_close_match(selector, table)}")
     return found

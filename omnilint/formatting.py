@@ -106,10 +106,6 @@ class Outcome:
     formatted: str  # the formatted text (equal to the input when it is formatted already)
     problem: str | None = None  # why `formatted` must not be used
 
-    @property
-    def safe_change(self) -> bool:
-        return self.problem is None
-
 
 # -- running mdformat ------------------------------------------------------------
 
@@ -276,8 +272,10 @@ def constructs(text: str) -> list[Construct]:
             found.append(Construct("tag", "#" + node.label, node.start))
         elif node.kind == "block_id":
             found.append(Construct("block id", "^" + node.label, node.start))
-    for kind, pattern in (("highlight", HIGHLIGHT), ("comment", COMMENT)):
-        found.extend(Construct(kind, m.group(), m.start()) for m in _outside_code(doc, pattern))
+    found.extend(Construct("highlight", m.group(), m.start()) for m in _outside_code(doc, HIGHLIGHT))
+    for m in _outside_code(doc, COMMENT):
+        if not doc.in_code(m.end() - 1):
+            found.append(Construct("comment", _comment_text(m.group()), m.start()))
     for m in _outside_code(doc, PROPERTY_LINE, group=1):
         found.append(Construct("property", m.group(1).rstrip(), m.start(1)))
     for node in doc.nodes:
@@ -289,6 +287,13 @@ def constructs(text: str) -> list[Construct]:
                 found.append(Construct("callout", m.group().rstrip(), m.start()))
     found.sort(key=lambda c: c.offset)
     return found
+
+
+def _comment_text(comment: str) -> str:
+    """A comment's lines without the indentation, quote markers and blank lines that
+    Markdown layout decides (the formatter may re-indent them); the words stay exact."""
+    lines = (re.sub(r"^[ \t>]*", "", line).rstrip() for line in comment.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _outside_code(doc: Document, pattern: re.Pattern[str], group: int = 0) -> Iterator[re.Match[str]]:

@@ -72,7 +72,7 @@ TAG = re.compile(r"#[\w/-]*[^\W\d][\w/-]*")
 TAG_NOT_AFTER = re.compile(r"[\w#&\\/]")
 HIGHLIGHT = re.compile(r"==(?=[^\s=])[^\n]*?(?<=[^\s=])==(?!=)")
 BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+(?=[ \t]*(?:\n|$))")
-PROPERTY = re.compile(r"[^\W_][\w.-]*::(?=[ \t]|\n|$)[ \t]*")
+PROPERTY = re.compile(r"[^\W_][\w.-]*::(?=[ \t]|\n|$)")
 CALLOUT = re.compile(r"\[![A-Za-z][\w-]*\][+-]?")
 
 # Stand-ins for kept escapes and entities: Supplementary Private Use Areas A and B.
@@ -274,19 +274,19 @@ def _block_id(state: StateInline, silent: bool) -> bool:
 
 
 def _property(state: StateInline, silent: bool) -> bool:
-    """`key::` at the start of a line (Logseq), with the spaces after it."""
+    """A Logseq `key:: value` line, kept whole: Logseq reads the value as plain text,
+    so mdformat's escapes and space folding would change it."""
     pos = state.pos
     if pos and state.src[pos - 1] not in "\n \t":
         return False  # the quick test first: this rule is tried at the start of every token
     line_start = state.src.rfind("\n", 0, pos) + 1
-    if state.src[line_start:pos].strip():
+    if state.src[line_start:pos].strip() or not PROPERTY.match(state.src, pos, state.posMax):
         return False
-    m = PROPERTY.match(state.src, pos, state.posMax)
-    if m is None:
-        return False
+    end = state.src.find("\n", pos, state.posMax)
+    line = state.src[pos : state.posMax if end < 0 else end].rstrip(" \t")
     if not silent:
-        _push_verbatim(state, m.group(), "property")
-    state.pos = m.end()
+        _push_verbatim(state, line, "property")
+    state.pos = pos + len(line)
     return True
 
 
@@ -384,24 +384,6 @@ def _softbreak(node: RenderTreeNode, context: RenderContext) -> str:
     if context.do_wrap and _in_paragraph(node) and not _line_must_end(node):
         return WRAP_POINT
     return "\n"
-
-
-def _text(text: str, node: RenderTreeNode, context: RenderContext) -> str:
-    """Text on a Logseq property line is not wrapped: the property must stay one line."""
-    if context.do_wrap and WRAP_POINT in text and _on_property_line(node):
-        return text.replace(WRAP_POINT, " ")
-    return text
-
-
-def _on_property_line(node: RenderTreeNode) -> bool:
-    while node.parent is not None and node.parent.type != "inline":
-        node = node.parent
-    sibling: RenderTreeNode | None = node
-    while sibling is not None and sibling.type not in ("softbreak", "hardbreak"):
-        if sibling.type == VERBATIM and sibling.info == "property":
-            return True
-        sibling = sibling.previous_sibling
-    return False
 
 
 def _line_must_end(node: RenderTreeNode) -> bool:
@@ -546,7 +528,6 @@ RENDERERS: Mapping[str, Callable[[RenderTreeNode, RenderContext], str]] = {
 
 POSTPROCESSORS: Mapping[str, Callable[[str, RenderTreeNode, RenderContext], str]] = {
     "paragraph": _unescape_tick_box_links,
-    "text": _text,
     "root": _restore_source,
 }
 

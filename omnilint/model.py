@@ -99,3 +99,14 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.line, self.column, self.code)
+
+
+def code_matches(selector: str, code: str) -> bool:
+    """Does a selector (a code, or a prefix of one) name `code`?
+
+    A selector of letters only names that family exactly: `FM` is FM001…FM013,
+    never FMT001 (a plain prefix match would silently take both families).
+    """
+    if selector.isalpha():
+        return code.rstrip("0123456789") == selector
+    return code.startswith(selector)

@@ -638,15 +638,30 @@ def _reload(r: FileResult, fixes: list[Diagnostic]) -> bool:
     return True
 
 
-def write_results(results: list[FileResult]) -> None:
-    """Write every changed file atomically (fix --write)."""
-    from .writer import StaleFileError, write_atomic
+def write_results(results: list[FileResult], roots: Iterable[str] | None = None) -> None:
+    """Write every changed file atomically (fix --write).
 
+    Temporary files an interrupted run left next to these files are removed first.
+    With `roots` (the paths the user named), a file whose real location is outside
+    all of them (reached through a symbolic link) is reported, never written.
+    """
+    from .writer import StaleFileError, remove_stale_temps, write_atomic
+
+    for folder in sorted({os.path.dirname(os.path.realpath(r.path)) for r in results if r.path and not r.stdin}):
+        remove_stale_temps(Path(folder))
+    allowed = [os.path.realpath(p) for p in roots] if roots is not None else None
     for r in results:
         if not r.changed or r.stdin:
+            continue
+        if allowed is not None and not _inside(os.path.realpath(r.path), allowed):
+            r.write_error = "not written: it is a symbolic link to a file outside the paths given"
             continue
         try:
             write_atomic(Path(r.path), encode(r.new_text, r.bom), r.original)  # type: ignore[arg-type]
             r.written = True
         except (StaleFileError, OSError) as exc:
             r.write_error = str(exc) if isinstance(exc, StaleFileError) else f"cannot write: {exc.strerror or exc}"
+
+
+def _inside(real: str, roots: list[str]) -> bool:
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)

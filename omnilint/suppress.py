@@ -14,10 +14,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .document import Document
-from .model import Diagnostic
+from .model import Diagnostic, code_matches
 
 DIRECTIVE = re.compile(r"<!--\s*omnilint-(disable-next-line|disable-file|disable|enable)\b(.*?)-->", re.S)
-ALL = ""  # a prefix every code starts with
+ALL = ""  # matches every code
 
 
 @dataclass
@@ -27,11 +27,15 @@ class Suppressions:
     ranges: list[tuple[int, int, str]] = field(default_factory=list)  # [first, last] lines, prefix
 
     def covers(self, d: Diagnostic) -> bool:
-        if any(d.code.startswith(p) for p in self.whole_file):
+        if any(_names(p, d.code) for p in self.whole_file):
             return True
-        if any(d.code.startswith(p) for p in self.lines.get(d.line, ())):
+        if any(_names(p, d.code) for p in self.lines.get(d.line, ())):
             return True
-        return any(a <= d.line <= b and d.code.startswith(p) for a, b, p in self.ranges)
+        return any(a <= d.line <= b and _names(p, d.code) for a, b, p in self.ranges)
+
+
+def _names(selector: str, code: str) -> bool:
+    return selector == ALL or code_matches(selector, code)
 
 
 def _html_ranges(doc: Document) -> tuple[list[int], list[int]]:

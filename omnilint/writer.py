@@ -7,6 +7,7 @@ disk since it was read is never overwritten with content computed from the old.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -22,9 +23,11 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     """Replace `path` with `data` if it still holds `expected`."""
     target = Path(os.path.realpath(path))  # write through a symlink, never replace the link
     st = target.stat()
-    with open(target, "rb") as handle:
-        if handle.read() != expected:
-            raise StaleFileError(f"{path} changed on disk since it was read; not written")
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+        # The rename below would succeed anyway (it needs only the folder): honour the
+        # owner's "read-only" instead, even for root.
+        raise PermissionError(errno.EACCES, "the file is read-only; not written", str(path))
+    _check_unchanged(path, target, expected)
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -36,6 +39,7 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
             os.chown(tmp, st.st_uid, st.st_gid)
         except (PermissionError, AttributeError):
             pass
+        _check_unchanged(path, target, expected)  # again: writing took time; keep the window small
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -44,6 +48,12 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
             pass
         raise
     _fsync_dir(target.parent)
+
+
+def _check_unchanged(path: Path, target: Path, expected: bytes) -> None:
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
+            raise StaleFileError(f"{path} changed on disk since it was read; not written")
 
 
 def _fsync_dir(folder: Path) -> None:

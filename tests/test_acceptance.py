@@ -32,6 +32,7 @@ def test_seed_check_then_fix_leaves_no_fmt_finding_and_is_idempotent(tmp_path: P
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     copy = tmp_path / "seed.md"
     shutil.copy(SEED, copy)
+    copy.chmod(0o644)
     omnilint("fix", "--write", str(copy), cwd=tmp_path)
     after = omnilint("check", "--select", "FMT", str(copy), cwd=tmp_path)
     assert after.returncode == 0, after.stdout

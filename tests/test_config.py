@@ -117,3 +117,10 @@ def test_rule_names_and_prefixes_select_rules():
 )
 def test_globs(glob: str, path: str, matches: bool):
     assert bool(cfg.glob_to_regex(glob).match(path)) is matches
+
+
+def test_a_letters_only_prefix_names_one_family():
+    table = cfg.all_rules()
+    fm = [r.code for r in cfg.select_rules(table, ["FM"], [], [], "test")]
+    assert fm and all(c.startswith("FM0") for c in fm)
+    assert "FMT001" in [r.code for r in cfg.select_rules(table, ["FMT"], [], [], "test")]

@@ -270,3 +270,10 @@ def test_a_repeated_section_takes_its_short_heading_along():
     [d] = lint(text, "DUP001")
     assert (d.line, d.end_line) == (7, 9)
     assert fix(text, "DUP001").text == section + "Between.\n\nEnd.\n"
+
+
+def test_crlf_copy_at_the_end_of_the_file():
+    para = "The river rose three metres overnight, flooding the lower town."
+    text = f"{para}\r\n\r\nBetween.\r\n\r\n{para}\r\n\r\n"
+    assert fix(text, "DUP001").text == f"{para}\r\n\r\nBetween.\r\n"
+    assert fix(text.rstrip("\r\n"), "DUP001").text == f"{para}\r\n\r\nBetween.\r\n"

@@ -315,3 +315,14 @@ def test_meta003_site_first_titles_keep_their_site_heading():
 def test_meta003_a_notes_section_in_a_note_titled_notes():
     text = "---\ntitle: Notes\n---\n\n# Notes\n\n## Notes\n\nMine.\n"
     assert codes_at(text, "META003") == []
+
+
+def test_meta_fixes_keep_crlf_at_the_edges():
+    text = "---\r\ntitle: T\r\n---\r\n\r\ntags:: \r\n\r\n# T\r\n\r\nText.\r\n\r\n---\r\n"
+    assert fix(text, "META004", unsafe=True).text == "---\r\ntitle: T\r\n---\r\n\r\n# T\r\n\r\nText.\r\n"
+
+
+def test_meta002_logseq_page_links_as_tags():
+    text = "---\ntitle: T\n---\n\ntags:: [[Readed]], reading\n\nText.\n"
+    result = fix(text, "META002", unsafe=True)
+    assert front(result.text)["tags"] == ["Readed", "reading"]

@@ -37,6 +37,10 @@ SEPARATOR_TEXTS = frozenset({"...", "…", "......", "……", "* * *", "***", "
 _BARRIERS = frozenset({"code_block", "html_block", "thematic_break", "math_block"})
 _CONTAINERS = frozenset({"blockquote", "callout", "footnote_definition"})
 _INLINE_INFO = frozenset({"link", "image", "emphasis", "strong", "strikethrough", "code", "footnote_ref"})
+_BLOCKISH = frozenset(
+    {"paragraph", "heading", "blockquote", "callout", "list", "item", "code_block", "html_block", "table",
+     "table_head", "table_row", "thematic_break", "footnote_definition", "math_block"}
+)
 _BACKLINK_HOSTS = ("omnivore.app/me/", "read.readwise.io/read/", "readwise.io/open/")
 
 
@@ -148,9 +152,9 @@ def looks_like_code(source: str) -> bool:
 
 
 def _simple_item(node: Node) -> bool:
-    blocks = [c for c in node.children if c.kind in ("paragraph", "list", "code_block", "blockquote", "heading",
-                                                       "html_block", "table", "thematic_break", "callout")]
-    return all(c.kind == "paragraph" for c in blocks) and len(blocks) <= 1
+    """A list item of inline text or one paragraph, compared (and removed) as a whole."""
+    blocks = [c for c in node.children if c.kind in _BLOCKISH]
+    return len(blocks) <= 1 and all(c.kind == "paragraph" for c in blocks)
 
 
 def _is_backlinked(node: Node) -> bool:
@@ -223,10 +227,6 @@ def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list
 _QUOTED = frozenset({"blockquote", "callout"})
 
 
-_BLOCKISH = frozenset(
-    {"paragraph", "heading", "blockquote", "callout", "list", "item", "code_block", "html_block", "table",
-     "table_head", "table_row", "thematic_break", "footnote_definition", "math_block"}
-)
 
 
 def _escalate(nodes: list[Node]) -> list[Node]:

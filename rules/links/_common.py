@@ -108,11 +108,6 @@ def text_span(text: str, node: Node) -> tuple[int, int] | None:
     return (start, close) if close >= 0 else None
 
 
-def link_text(text: str, node: Node) -> str:
-    span = text_span(text, node)
-    return text[span[0] : span[1]] if span else ""
-
-
 def unwrap_edit(text: str, node: Node) -> Edit | None:
     """Replace an inline link or image by its text (source kept as written)."""
     span = text_span(text, node)
@@ -221,14 +216,14 @@ def keeps_structure(doc: Document, edit: Edit, removed: list[Node] = ()) -> bool
     a whole-line removal cannot reach further without changing those first.
     """
     blocks = [b for b in doc.root.children if b.kind in BLOCKS]
+    if not blocks:
+        return True
     touched = [i for i, b in enumerate(blocks) if b.end > edit.start and b.start < max(edit.end, edit.start + 1)]
     if touched:
         first, last = max(touched[0] - 1, 0), min(touched[-1] + 1, len(blocks) - 1)
     else:  # the edit falls between blocks
         after = next((i for i, b in enumerate(blocks) if b.start >= edit.end), len(blocks))
         first, last = max(after - 1, 0), min(after, len(blocks) - 1)
-    if not blocks:
-        return True
     # From the end of the block before to the start of the block after: what lies between
     # blocks (blank lines, link reference definitions) is part of the picture.
     region_start = blocks[first - 1].end if first > 0 else doc.body_start

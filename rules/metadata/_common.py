@@ -43,6 +43,19 @@ def line_at(doc: Document, offset: int) -> Line:
     return Line(start, end, after, doc.text[start:end])
 
 
+def line_before(doc: Document, line_start: int) -> Line | None:
+    """The line that ends where the line starting at `line_start` begins (None at the top).
+
+    Found from the end of its content, since an offset between CR and LF belongs to
+    no line."""
+    if line_start <= 0:
+        return None
+    text = doc.text
+    end = line_start - (2 if text[line_start - 2 : line_start] == "\r\n" else 1)
+    line = line_at(doc, end)
+    return line if line.start < line_start else None
+
+
 def block_lines(doc: Document, node: Node) -> list[Line]:
     """The source lines a block spans (trailing blank lines excluded)."""
     lines: list[Line] = []
@@ -81,8 +94,8 @@ def remove_lines(doc: Document, start: int, after: int, quoted: bool = False) ->
         # Nothing follows: drop the blank lines before too, keep the previous line's break.
         begin = start
         while begin > doc.body_start:
-            prev = line_at(doc, begin - 1)
-            if prev.start < doc.body_start or not is_blank(prev.text, quoted):
+            prev = line_before(doc, begin)
+            if prev is None or prev.start < doc.body_start or not is_blank(prev.text, quoted):
                 break
             begin = prev.start
         return Edit(begin, len(text))
@@ -92,26 +105,25 @@ def remove_lines(doc: Document, start: int, after: int, quoted: bool = False) ->
         at_body_start = start <= doc.body_start
         prev_blank = False
         if not at_body_start:
-            prev = line_at(doc, start - 1)
-            prev_blank = is_blank(prev.text, quoted) or prev.start < doc.body_start
+            prev = line_before(doc, start)
+            prev_blank = prev is None or is_blank(prev.text, quoted) or prev.start < doc.body_start
         if at_body_start or prev_blank:
             return Edit(start, next_line.after)
     return Edit(start, after)
 
 
 def merge_touching(edits: list[Edit], text: str) -> list[Edit]:
-    """Merge edits that touch or overlap into one, so a fix never holds ambiguous edits."""
+    """Join edits that touch (an insertion where a removal starts) into one edit, since
+    the fixer rejects a fix whose own edits touch.  Overlapping edits are a bug."""
     merged: list[Edit] = []
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if merged and edit.start <= merged[-1].end:
-            last = merged[-1]
-            end = max(last.end, edit.end)
-            content = last.content + text[last.end : edit.start] + edit.content if edit.start >= last.end else None
-            if content is None:
-                raise ValueError("overlapping edits")
-            merged[-1] = Edit(last.start, end, content)
-        else:
+        if not merged or edit.start > merged[-1].end:
             merged.append(edit)
+            continue
+        last = merged[-1]
+        if edit.start < last.end:
+            raise ValueError(f"overlapping edits {last} and {edit}")
+        merged[-1] = Edit(last.start, edit.end, last.content + edit.content)
     return merged
 
 
@@ -201,7 +213,8 @@ def split_list(value: str) -> list[str]:
     if value.startswith("[") and value.endswith("]") and not value.startswith("[["):
         value = value[1:-1]
     parts = re.split(r"\s*,\s*|\s+(?=#)", value) if ("," in value or "#" in value) else [value]
-    return [p.strip().lstrip("#").strip() for p in parts if p.strip().lstrip("#").strip()]
+    items = (_strip_markup(p.strip().lstrip("#")) for p in parts)
+    return [item for item in items if item]
 
 
 def tag_name(value: Any) -> str:
@@ -291,15 +304,14 @@ def header_lines(doc: Document, limit: int = 10) -> list[tuple[Node, list[Line]]
         if node.kind != "paragraph":
             break
         lines = block_lines(doc, node)
-        if not all(
-            parse_property(ln) or tag_line_tags(doc, ln, tags) is not None or link_only(doc, ln) for ln in lines
-        ):
+        if not paragraph_is_metadata(doc, lines, tags):
             break
         found.append((node, lines))
     return found
 
 
 def paragraph_is_metadata(doc: Document, lines: list[Line], tags: list[Node]) -> bool:
+    """Is every line a property, a tag line or a lone link (not prose)?"""
     return bool(lines) and all(
         parse_property(ln) or tag_line_tags(doc, ln, tags) is not None or link_only(doc, ln) for ln in lines
     )

@@ -29,7 +29,9 @@ ORIGINAL_LINK_TEXTS = frozenset(
     {"read original", "original", "original article", "view original", "open original", "原文", "原文链接", "阅读原文"}
 )
 # Front-matter keys that already hold the original URL.
-URL_KEYS = ("url", "source", "link", "original_url", "originalurl", "original-url", "href")
+URL_KEYS = ("url", "source", "link", "original_url", "originalurl", "href")
+TAG_LINE_MESSAGE = "Tags {} are in the body but not in the front matter"
+TAGS_PROPERTY_MESSAGE = "Logseq property `tags::` holds tags {} the front matter lacks"
 
 
 def original_link(doc: Document, line: Line):
@@ -119,7 +121,7 @@ class BodyMetadata(Rule):
                 found = tag_line_tags(doc, line, tags)
                 if found is not None:
                     if mode == "always" or (mode == "if-tags-key" and meta_tags(doc) is not None):
-                        yield from self._tags(doc, line, lines, found, "Tags {} are in the body but not in the front matter")
+                        yield from self._tags(doc, line, lines, found, TAG_LINE_MESSAGE)
                     continue
                 link = original_link(doc, line)
                 if link is not None and not keys.intersection(URL_KEYS) and norm_key(options["url-key"]) not in keys:
@@ -129,7 +131,7 @@ class BodyMetadata(Rule):
         key = norm_key(prop.key)
         if key in ("tags", "tag"):
             found = split_list(prop.value)
-            yield from self._tags(doc, prop.line, lines, found, "Logseq property `tags::` holds tags {} the front matter lacks")
+            yield from self._tags(doc, prop.line, lines, found, TAGS_PROPERTY_MESSAGE)
             return
         if key in keys:
             return  # the front matter has it (META001 reports a repeat)
