@@ -231,6 +231,11 @@ def rule_options(rule: type[Rule], given: dict[str, Any], origin: str) -> dict[s
             raise ConfigError(
                 f"{origin}: option {key!r} of {rule.code} must be {type(default).__name__}, not {type(value).__name__}"
             )
+        choices = rule.option_choices.get(key)
+        if choices is not None and value not in choices:
+            raise ConfigError(
+                f"{origin}: option {key!r} of {rule.code} must be one of {', '.join(map(repr, choices))}, not {value!r}"
+            )
         options[key] = value
     return options
 

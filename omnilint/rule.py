@@ -33,6 +33,8 @@ class Rule:
     fixable: ClassVar[str | None] = None
     severity: ClassVar[Severity] = Severity.WARNING
     options: ClassVar[dict[str, Any]] = {}  # option name -> default (its type is the option's type)
+    # option name -> the values it may take; the config layer rejects any other.
+    option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {}
 
     def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
         raise NotImplementedError

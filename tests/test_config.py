@@ -86,6 +86,7 @@ def test_default_excludes_skip_obsidian_and_git(vault: Path):
         ('select = ["ZZZ"]\n', "unknown rule or prefix 'ZZZ'"),
         ('[rules.FMT001]\nwidth = 3\n', "rule FMT001 has no option 'width'"),
         ('[rules.XYZ999]\n', "[rules.XYZ999]: unknown rule"),
+        ('[rules.META003]\nfirst-h1 = "sometimes"\n', "option 'first-h1' of META003 must be one of 'allow'"),
         ("select = [\n", "invalid TOML"),
     ],
 )

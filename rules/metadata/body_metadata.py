@@ -102,6 +102,7 @@ class BodyMetadata(Rule):
     summary = "Metadata in the body that the front matter lacks"
     fixable = "unsafe"
     options: ClassVar[dict[str, Any]] = {"url-key": "url", "tag-line": "if-tags-key"}
+    option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"tag-line": TAG_LINE_MODES}
 
     def check(self, doc: Document, options: Options):
         mode = options.get("tag-line", "if-tags-key")

@@ -79,6 +79,7 @@ class RepeatedTitleHeading(Rule):
     summary = "A heading repeats the document title"
     fixable = "safe"
     options: ClassVar[dict[str, Any]] = {"first-h1": "allow"}
+    option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"first-h1": FIRST_H1_MODES}
 
     def check(self, doc: Document, options: Options):
         mode = options.get("first-h1", "allow")
