@@ -67,9 +67,13 @@ def corpus(count: int, seed: int = 1) -> dict[str, str]:
             if kind == 0:  # a re-sync: same id, file named <title>-<uuid>.md
                 files[f"Omnivore/{title}-{ident}.md"] = article(rng, n, ident, url, title)
             elif kind == 1:  # the same URL saved again, with tracking parameters
-                files[f"Omnivore/{n:06d} {title}.md"] = article(rng, n, f"dup-{n}", url + "?utm_source=rss&fbclid=x", title)
+                files[f"Omnivore/{n:06d} {title}.md"] = article(
+                    rng, n, f"dup-{n}", url + "?utm_source=rss&fbclid=x", title
+                )
             else:  # the same text under another title and URL
-                files[f"Omnivore/{title} 1.md"] = article(rng, n, f"dup-{n}", f"https://mirror.example/{n}", title + " 1", body)
+                files[f"Omnivore/{title} 1.md"] = article(
+                    rng, n, f"dup-{n}", f"https://mirror.example/{n}", title + " 1", body
+                )
             continue
         ident = f"{n:08x}-0d99-11ef-9ccf-87911ceebd3f"
         url = f"https://example{n % 97}.com/posts/{n}"
@@ -107,7 +111,19 @@ def time_cli(files: dict[str, str], jobs: int) -> float:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        command = [sys.executable, "-m", "omnilint", "check", "--select", "DUP003", "--no-cache", "-q", "-j", str(jobs), "."]
+        command = [
+            sys.executable,
+            "-m",
+            "omnilint",
+            "check",
+            "--select",
+            "DUP003",
+            "--no-cache",
+            "-q",
+            "-j",
+            str(jobs),
+            ".",
+        ]
         started = time.perf_counter()
         proc = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - started
@@ -122,15 +138,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli", action="store_true", help="also time the whole command line run")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="worker processes for --cli")
     args = parser.parse_args(argv)
-    print("CPU seconds (collect: parse + facts per file; corpus: check_corpus, best of 3)"
-          + ("; cli: wall seconds of the whole run" if args.cli else ""))
-    print(f"{'files':>8} {'collect s':>10} {'µs/file':>8} {'corpus s':>9} {'µs/file':>8} {'findings':>9}"
-          + (f" {'cli s':>7} {'µs/file':>8}" if args.cli else ""))
+    print(
+        "CPU seconds (collect: parse + facts per file; corpus: check_corpus, best of 3)"
+        + ("; cli: wall seconds of the whole run" if args.cli else "")
+    )
+    print(
+        f"{'files':>8} {'collect s':>10} {'µs/file':>8} {'corpus s':>9} {'µs/file':>8} {'findings':>9}"
+        + (f" {'cli s':>7} {'µs/file':>8}" if args.cli else "")
+    )
     for count in args.sizes:
         files = corpus(count)
         collect_s, corpus_s, findings = time_in_process(files)
-        row = (f"{count:>8} {collect_s:>10.2f} {collect_s / count * 1e6:>8.0f} {corpus_s:>9.3f} "
-               f"{corpus_s / count * 1e6:>8.1f} {findings:>9}")
+        row = (
+            f"{count:>8} {collect_s:>10.2f} {collect_s / count * 1e6:>8.0f} {corpus_s:>9.3f} "
+            f"{corpus_s / count * 1e6:>8.1f} {findings:>9}"
+        )
         if args.cli:
             cli_s = time_cli(files, args.jobs)
             row += f" {cli_s:>7.2f} {cli_s / count * 1e6:>8.0f}"

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import random
 import shutil
 import statistics
@@ -74,13 +73,17 @@ CODE_LINES = [
     "const value = cache['bitset'][index];",
     "SELECT id, title FROM articles WHERE saved_at > NOW() - INTERVAL '7 days';",
     "$ curl -s https://api.example.com/v1/items | jq '.[] | .id'",
-    "fn main() { println!(\"hello\"); }",
-    "pattern = re.compile(r\"[^A-Za-z0-9-]+\")",
+    'fn main() { println!("hello"); }',
+    'pattern = re.compile(r"[^A-Za-z0-9-]+")',
     "mov ax, [0x0008][0x0050]",
     "x = 1   ",
 ]
 
-LOCALISED_DATES = ["星期五, 九月 20日 2024, 5:59:49 下午", "星期六, 八月 24日 2024, 5:11:26 下午", "vendredi, 4 octobre 2024"]
+LOCALISED_DATES = [
+    "星期五, 九月 20日 2024, 5:59:49 下午",
+    "星期六, 八月 24日 2024, 5:11:26 下午",
+    "vendredi, 4 octobre 2024",
+]
 
 
 class Writer:
@@ -165,14 +168,22 @@ class Writer:
         if roll < 0.70:
             return "#" * r.randint(2, 4) + " " + self.title(cjk)
         if roll < 0.76:
-            return "\n".join(f"{r.choice(['-', '*', '1.'])} {self.paragraph(cjk)[:120]}" for _ in range(r.randint(2, 7)))
+            return "\n".join(
+                f"{r.choice(['-', '*', '1.'])} {self.paragraph(cjk)[:120]}" for _ in range(r.randint(2, 7))
+            )
         if roll < 0.81:
             return self.image(f)
         if roll < 0.85:
             lang = r.choice(["python", "js", "", "bash", "c"])
             lines = r.sample(CODE_LINES, r.randint(2, 6))
             if f["escaped"]:
-                return "&#x60;&#x60;&#x60;" + lang + "\n" + "\n".join(escape_html(x) for x in lines) + "\n&#x60;&#x60;&#x60;"
+                return (
+                    "&#x60;&#x60;&#x60;"
+                    + lang
+                    + "\n"
+                    + "\n".join(escape_html(x) for x in lines)
+                    + "\n&#x60;&#x60;&#x60;"
+                )
             return f"```{lang}\n" + "\n".join(lines) + "\n```"
         if roll < 0.88:
             return "> " + self.paragraph(cjk)
@@ -185,7 +196,12 @@ class Writer:
             # Code whose fences were lost in export: repeats legitimately.
             return "\n".join(r.sample(CODE_LINES[2:7], 3))
         if roll < 0.94 and f["empty_links"]:
-            return r.choice(["[](", "[x](", "![]("]) + (self.url() if r.random() < 0.5 else "") + ") " + self.paragraph(cjk)
+            return (
+                r.choice(["[](", "[x](", "![]("])
+                + (self.url() if r.random() < 0.5 else "")
+                + ") "
+                + self.paragraph(cjk)
+            )
         if roll < 0.95:
             return "Escaped text like !\\[\\]() and [[Jan 31st, 2023]] and #hashtag inside prose."
         return self.paragraph(cjk)
@@ -196,7 +212,9 @@ class Writer:
         alt = r.choice(["", "figure", "Screenshot of the app", "image"])
         if f["proxy"]:
             w, h = r.randint(0, 1600), r.randint(0, 1200)
-            sig = "".join(r.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") for _ in range(43))
+            sig = "".join(
+                r.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") for _ in range(43)
+            )
             url = f"https://proxy-prod.omnivore-image-cache.app/{w}x{h},s{sig}/{original}"
         else:
             url = original
@@ -224,7 +242,11 @@ class Writer:
         for _ in range(n):
             text = self.paragraph(cjk)[:300]
             if readwise:
-                lines += [f"> {text}", f"> [View Highlight](https://read.readwise.io/read/{r.getrandbits(100):025x})", ""]
+                lines += [
+                    f"> {text}",
+                    f"> [View Highlight](https://read.readwise.io/read/{r.getrandbits(100):025x})",
+                    "",
+                ]
             else:
                 hid = self.uuid()
                 label = r.choice(["", "", " #important", " #todo"])
@@ -233,7 +255,13 @@ class Writer:
 
 
 def escape_html(s: str) -> str:
-    return s.replace("&", "&amp;").replace("/", "&#x2F;").replace("=", "&#x3D;").replace("'", "&#39;").replace('"', "&quot;")
+    return (
+        s.replace("&", "&amp;")
+        .replace("/", "&#x2F;")
+        .replace("=", "&#x3D;")
+        .replace("'", "&#39;")
+        .replace('"', "&quot;")
+    )
 
 
 # -- templates ------------------------------------------------------------------------
@@ -325,7 +353,14 @@ def logseq(w: Writer, title: str, url: str, cjk: bool, f: dict, size: int) -> st
     return text + w.body(size - len(text.encode()), cjk, f)
 
 
-TEMPLATES = [(omnivore, 0.58), (readwise, 0.10), (clipper, 0.15), (raindrop, 0.06), (markdownload, 0.05), (logseq, 0.06)]
+TEMPLATES = [
+    (omnivore, 0.58),
+    (readwise, 0.10),
+    (clipper, 0.15),
+    (raindrop, 0.06),
+    (markdownload, 0.05),
+    (logseq, 0.06),
+]
 OMNIVORE_ERAS = [("1.2.2", 0.12), ("1.2.3", 0.08), ("1.3.0", 0.25), ("1.3.1", 0.35), ("1.4.0", 0.15), ("none", 0.05)]
 VAULTS = ["alice__Readings", "bob__Obsidian", "chen__Read_It_Later", "dana__notes", "eve__ctf-notes", "fu__Py_notes"]
 

@@ -26,7 +26,7 @@ _SEPARATORS = re.compile(r"[-_.]+")
 class EntryPoint:
     """The part of importlib.metadata.EntryPoint omnilint uses."""
 
-    __slots__ = ("name", "value", "group")
+    __slots__ = ("group", "name", "value")
 
     def __init__(self, name: str, value: str, group: str) -> None:
         self.name, self.value, self.group = name, value, group
@@ -81,7 +81,7 @@ def _distributions(folder: str) -> list[tuple[str, str]]:
     found = []
     for name in names:
         low = name.lower()
-        if low.endswith(".dist-info") or low.endswith(".egg-info"):
+        if low.endswith((".dist-info", ".egg-info")):
             stem = name.rsplit(".", 1)[0].split("-", 1)[0]
             found.append((_SEPARATORS.sub("_", stem).lower(), os.path.join(folder, name)))
     return found

@@ -38,10 +38,7 @@ from typing import Any
 from . import __version__
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
-try:  # _blake2 is built in; importing it directly skips hashlib's OpenSSL start-up cost
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - exotic builds
-    from hashlib import blake2b
+from ._hash import digest
 
 DIR_NAME = ".omnilint_cache"
 FORMAT = "v1"
@@ -55,12 +52,6 @@ UNCACHEABLE_CODES = frozenset({"INT001", "CFG001"})
 
 _SEVERITY = {s.value: s for s in Severity}
 _APPLICABILITY = {a.value: a for a in Applicability}
-
-
-def digest(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    return blake2b(data, digest_size=16).hexdigest()
 
 
 # -- what a rule set's results depend on --------------------------------------
@@ -89,12 +80,28 @@ def _source_files(rules: list) -> list[str]:
     return sorted(set(files))
 
 
+_CODE_FINGERPRINTS: dict[frozenset, str] = {}
+
+
 def code_fingerprint(rules: list) -> str:
-    """Changes whenever omnilint, the parser, PyYAML or any rule module changes."""
+    """Changes whenever omnilint, the parser, PyYAML or any rule module changes.
+
+    Taken once per process, before any file is linted (the runner asks at start-up,
+    and forked workers inherit it): the files' state at the time the code was
+    loaded is what the results depend on, not their state later in a long run.
+    """
+    key = frozenset(rules)
+    found = _CODE_FINGERPRINTS.get(key)
+    if found is None:
+        found = _CODE_FINGERPRINTS[key] = _fingerprint_files(rules)
+    return found
+
+
+def _fingerprint_files(rules: list) -> str:
     import pyromark
     import yaml
 
-    parts = [FORMAT, __version__, f"pyromark={getattr(pyromark, '__version__', '?')}", f"yaml={yaml.__version__}"]
+    parts = [f"pyromark={getattr(pyromark, '__version__', '?')}", f"yaml={yaml.__version__}"]
     # A rule whose results depend on other packages names their versions (FMT005: mdformat and plugins).
     parts.extend(rule.cache_key() for rule in rules if hasattr(rule, "cache_key"))
     for path in _source_files(rules):
@@ -142,7 +149,7 @@ def load_diagnostic(row: list) -> Diagnostic:
 class Entry:
     """One file's cached results: per-file findings and corpus facts."""
 
-    __slots__ = ("diagnostics", "facts", "corpus_rules")
+    __slots__ = ("corpus_rules", "diagnostics", "facts")
 
     def __init__(self, diagnostics: list[Diagnostic], facts: dict[str, Any], corpus_rules: list[str]) -> None:
         self.diagnostics = diagnostics
@@ -153,7 +160,12 @@ class Entry:
 def entry_json(relpath: str, sha: str, diagnostics: list[Diagnostic], facts_json: str, corpus_rules: list[str]) -> str:
     """The entry's text; `facts_json` is already encoded (the runner needs it anyway)."""
     head = json.dumps(
-        {"path": relpath, "sha": sha, "corpus_rules": corpus_rules, "diagnostics": [dump_diagnostic(d) for d in diagnostics]},
+        {
+            "path": relpath,
+            "sha": sha,
+            "corpus_rules": corpus_rules,
+            "diagnostics": [dump_diagnostic(d) for d in diagnostics],
+        },
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -171,6 +183,7 @@ class Cache:
         self._scopes: dict[int, str | None] = {}  # id(RuleSet) -> scope folder, None = uncacheable
         self._rulesets: list = []  # keeps the RuleSets alive so their ids stay unique
         self._made: set[str] = set()
+        self._ready: set[str] = set()  # scope folders prepared in this process
         self._token = os.urandom(4).hex()
         self.hits = self.misses = self.writes = 0
 
@@ -186,12 +199,15 @@ class Cache:
     def _open_scope(self, ruleset) -> str | None:
         if not cacheable(ruleset.rules):
             return None
-        name = digest(f"{code_fingerprint([r for r, _ in ruleset.rules])}\n{ruleset.fingerprint}")[:20]
+        code = code_fingerprint([type(r) for r, _ in ruleset.rules])
+        name = digest(f"{FORMAT}\n{__version__}\n{code}\n{ruleset.fingerprint}")[:20]
         folder = os.path.join(self.directory, FORMAT, name)
-        try:
-            self._prepare(folder)
-        except OSError:
-            return None  # a read-only place: run without a cache
+        if folder not in self._ready:
+            try:
+                self._prepare(folder)
+            except OSError:
+                return None  # a read-only place: run without a cache
+            self._ready.add(folder)
         return folder
 
     def _prepare(self, folder: str) -> None:
@@ -240,8 +256,8 @@ class Cache:
 
     def load(self, scope: str, abspath: str, relpath: str, sha: str) -> Entry | None:
         try:
-            with open(self.entry_path(scope, abspath), encoding="utf-8") as handle:
-                raw = json.load(handle)
+            with open(self.entry_path(scope, abspath), "rb") as handle:
+                raw = json.loads(handle.read())  # bytes: no text-layer decoding pass
             if raw["sha"] != sha or raw["path"] != relpath:
                 self.misses += 1
                 return None

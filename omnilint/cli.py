@@ -6,6 +6,10 @@ Exit codes: 0 nothing found; 1 findings remain (or a file could not be read);
 
 from __future__ import annotations
 
+from . import _regex_cache
+
+_regex_cache.install()  # first: everything imported below compiles regular expressions
+
 import argparse
 import os
 import sys

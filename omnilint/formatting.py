@@ -189,6 +189,11 @@ def format_document(text: str, style: Style) -> Outcome:
 
     Raises FormattingUnavailable when mdformat or its plugins are missing.
     """
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        # markdown-it stops reading at its nesting limit, and slows to a crawl long before
+        # 100,000 nested quotes: such a document is refused before mdformat sees it.
+        return Outcome(text, f"it is nested {depth} levels deep (more than {MAX_NESTING})")
     try:
         formatted = render(text, style)
     except FormattingUnavailable:
@@ -198,6 +203,20 @@ def format_document(text: str, style: Style) -> Outcome:
     if formatted == text:
         return Outcome(text)
     return Outcome(formatted, verify(text, formatted, style))
+
+
+MAX_NESTING = 30  # within the plugin's markdown-it maxNesting (32)
+
+
+def nesting_depth(text: str) -> int:
+    """How deep the parse tree of the body goes (blocks and inlines)."""
+    deepest = 0
+    stack = [(Document(text).root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children)
+    return deepest
 
 
 # -- verification ------------------------------------------------------------------

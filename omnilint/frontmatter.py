@@ -181,8 +181,16 @@ def _toml_error(exc: Exception, raw: str, first_line: int) -> FrontMatterError:
     return _error_at(f"invalid TOML: {msg}", raw, index, first_line)
 
 
+# Aliases let ten lines stand for a billion values ("billion laughs").  PyYAML shares
+# them, but whatever walks the value (a rule, JSON for the cache) would expand them.
+MAX_EXPANDED_VALUES = 100_000
+
+
 def _load_yaml(raw: str, first_line: int) -> tuple[Any, FrontMatterError | None]:
     try:
+        if "*" in raw and _expanded_size(yaml.compose(raw, Loader=SafeLoader)) > MAX_EXPANDED_VALUES:
+            message = f"invalid YAML: its aliases expand to more than {MAX_EXPANDED_VALUES} values; not read"
+            return None, FrontMatterError(message, first_line, 1)
         return yaml.load(raw, Loader=SafeLoader), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -199,3 +207,21 @@ def _load_yaml(raw: str, first_line: int) -> tuple[Any, FrontMatterError | None]
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
         # Constructor errors without marks (e.g. a date out of range).
         return None, FrontMatterError(f"invalid YAML: {exc}", first_line, 1)
+
+
+def _expanded_size(root: yaml.Node | None) -> int:
+    """How many nodes `root` stands for with every alias expanded (shared nodes counted per use)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    while stack:  # iterative post-order: the nesting may be deeper than Python's recursion limit
+        node, children_done = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else []
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+        elif id(node) not in sizes:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)] if root is not None else 0

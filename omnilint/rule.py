@@ -35,6 +35,9 @@ class Rule:
     options: ClassVar[dict[str, Any]] = {}  # option name -> default (its type is the option's type)
     # option name -> the values it may take; the config layer rejects any other.
     option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {}
+    # True when a fix may delete a whole paragraph of prose (a repeated one, a dead
+    # exporter link line): the property tests let only such rules make prose disappear.
+    removes_paragraphs: ClassVar[bool] = False
 
     def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
         raise NotImplementedError

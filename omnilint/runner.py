@@ -20,7 +20,7 @@ from . import cache as result_cache
 from . import config as cfg
 from . import engine
 from .document import Document
-from .fixer import Rejected, apply_edits, non_overlapping, verify
+from .fixer import Rejected, apply_edits, fix_text, non_overlapping, verify
 from .model import Applicability, Diagnostic, Severity
 from .rule import PROJECT_FILES, CorpusRule, ProjectFiles
 from .text import UndecodableError, decode, encode
@@ -112,13 +112,20 @@ def _init_worker(job: Job) -> None:
         _CACHE = result_cache.Cache(job.cache_dir)
 
 
-def settings_for(path: Path, job: Job) -> cfg.Settings:
+_SETTINGS_BY_FOLDER: dict[str, cfg.Settings] = {}
+
+
+def settings_for(path: Path | str, job: Job) -> cfg.Settings:
     if job.config_file:
         cached = _EXPLICIT_SETTINGS.get(job.config_file)
         if cached is None:
             cached = _EXPLICIT_SETTINGS[job.config_file] = cfg.read_file(Path(job.config_file))
         return cached
-    return cfg.discover(path.parent)
+    folder = os.path.dirname(path)
+    found = _SETTINGS_BY_FOLDER.get(folder)  # cfg.discover is memoised too, but per Path: dearer per file
+    if found is None:
+        found = _SETTINGS_BY_FOLDER[folder] = cfg.discover(Path(folder))
+    return found
 
 
 def _relpath(path: Path | str, root: Path | str) -> str:
@@ -129,9 +136,7 @@ def _relative(path: str, root: str) -> str:
     """Path.relative_to(root).as_posix() (or the path itself), with string operations: discovery calls it per file."""
     if path == root:
         return "."
-    prefix = root if root.endswith(os.sep) else root + os.sep
-    if path.startswith(prefix):
-        path = path[len(prefix) :]
+    path = path.removeprefix(root if root.endswith(os.sep) else root + os.sep)
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
@@ -240,14 +245,18 @@ def _io_problem(display: str, message: str, code: str = IO_CODE, name: str = IO_
 # -- one file -----------------------------------------------------------------
 
 
-def process(task: Task) -> FileResult:
-    """Read, decode, lint and (in fix mode) fix one file. Never raises for bad input."""
+def process(task: Task, lookup_only: bool = False) -> FileResult:
+    """Read, decode, lint and (in fix mode) fix one file. Never raises for bad input.
+
+    With `lookup_only`, stop before linting: the result from the cache (or the
+    problem that makes the file unreadable), or None when the file needs linting.
+    """
     job = _JOB
     if task.path == STDIN:
-        path = Path(os.path.abspath(task.display))
+        path = os.path.abspath(task.display)
         data = (task.stdin_text or "").encode("utf-8")
     else:
-        path = Path(task.path)
+        path = task.path
         data = None
     try:
         settings = settings_for(path, job)
@@ -257,13 +266,13 @@ def process(task: Task) -> FileResult:
     relpath = _relpath(path, settings.root)
     if data is None:
         try:
-            size = path.stat().st_size
+            size = task.size or os.stat(path).st_size  # discovery's stat, moments ago
             limit = settings.get("max-file-size")
             if size > limit:
                 return _io_problem(
                     task.display, f"file is {size} bytes, above max-file-size ({limit}); skipped", SIZE_CODE, SIZE_NAME
                 )
-            data = path.read_bytes()
+            data = Path(path).read_bytes()
         except OSError as exc:
             return _io_problem(task.display, f"cannot read: {exc.strerror or exc}")
     try:
@@ -281,7 +290,10 @@ def process(task: Task) -> FileResult:
         if entry is not None and (job.mode == "check" or not _fixable(entry.diagnostics, job.unsafe)):
             _from_entry(result, entry, data, decoded, job)
             return result
-    facts_json = _lint(result, rules, data, decoded, job)
+    if lookup_only:
+        return None  # type: ignore[return-value]
+    known = entry.diagnostics if scope is not None and entry is not None else None
+    facts_json = _lint(result, rules, data, decoded, job, known)
     if scope is not None and _storable(result, job):
         sha = result.sha if not result.changed else result_cache.digest(encode(result.new_text, result.bom))  # type: ignore[arg-type]
         entry_text = result_cache.entry_json(relpath, sha, result.diagnostics, facts_json, result.corpus_rules)
@@ -290,22 +302,41 @@ def process(task: Task) -> FileResult:
     return result
 
 
-def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job: Job) -> str:
-    """Lint (or fix) the text into `result`; returns the corpus facts as JSON text."""
+def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job: Job, known=None) -> str:
+    """Lint (or fix) the text into `result`; returns the corpus facts as JSON text.
+
+    `known`: the cached findings of this very text, which spare the fixer its first pass.
+    """
     file_rules = engine.per_file(rules)
     corpus = [(r, o) for r, o in rules if isinstance(r, CorpusRule)]
     text = decoded.text
     if job.mode == "fix":
-        fixed = engine.fix(text, file_rules, result.relpath, job.unsafe)
+        fixed, doc = _fix(text, file_rules, result.relpath, job.unsafe, known)
         result.original, result.new_text, result.bom = data, fixed.text, decoded.bom
         result.applied, result.rejected = fixed.applied, fixed.rejected
         result.diagnostics = fixed.remaining
-        doc = Document(fixed.text, result.relpath)
     else:
         doc = Document(text, result.relpath)
         result.diagnostics = engine.lint(doc, file_rules)
     locate_edits(doc, result.diagnostics)
     return _collect_facts(result, doc, corpus)
+
+
+def _fix(text: str, rules: engine.RuleList, relpath: str, unsafe: bool, known):
+    """engine.fix, plus the Document of the final text (the fixer's last pass parsed it
+    already: the facts and edit positions reuse it instead of parsing it once more)."""
+    last: list[Document] = []
+
+    def lint(current: str) -> list[Diagnostic]:
+        if known is not None and current == text:
+            return list(known)
+        doc = Document(current, relpath)
+        last[:] = [doc]
+        return engine.lint(doc, rules)
+
+    fixed = fix_text(text, lint, unsafe=unsafe)
+    doc = last[0] if last and last[0].text == fixed.text else Document(fixed.text, relpath)
+    return fixed, doc
 
 
 def _collect_facts(result: FileResult, doc: Document, corpus: engine.RuleList) -> str:
@@ -380,22 +411,11 @@ def run(paths: list[str], job: Job, jobs: int | None = None, stdin: Task | None 
     else:
         found = discover_files(paths, job)
     tasks = found.files
+    _SETTINGS_BY_FOLDER.clear()
     global _CACHE
     _CACHE = None  # a fresh cache per run: the rules' fingerprints are taken again
     _init_worker(job)  # this process's job and cache; forked workers inherit both
-    workers = worker_count(jobs, len(tasks))
-    results: list[FileResult]
-    if workers > 1:
-        _open_cache_scope(tasks[0], job)
-        results = _run_parallel(tasks, job, workers, progress)
-    else:
-        with ManualGC() as collector:
-            results = []
-            for i, task in enumerate(tasks):
-                results.append(process(task))
-                collector.after(task)
-                if progress:
-                    progress(i + 1, len(tasks))
+    results = _process_all(tasks, job, jobs, progress)
     _corpus_phase(results, job)
     if job.mode == "fix":
         _apply_corpus_fixes(results, job)
@@ -404,6 +424,62 @@ def run(paths: list[str], job: Job, jobs: int | None = None, stdin: Task | None 
     for r in results:
         r.diagnostics.sort(key=Diagnostic.sort_key)
     return RunResult(results, len(tasks))
+
+
+def _process_all(tasks: list[Task], job: Job, jobs: int | None, progress) -> list[FileResult]:
+    """Every file's result, in task order.
+
+    When the cache holds entries, this process first serves every hit itself (reading
+    and hashing a file and loading its entry is cheaper than shipping the result
+    across a pipe); only the misses are linted, by worker processes when there are
+    enough of them.  A fully warm run so starts no worker at all, and a run after a
+    few edits lints the few changed files right here.
+    """
+    results: list[FileResult | None] = [None] * len(tasks)
+    todo = list(range(len(tasks)))
+    done = 0
+    with ManualGC() as collector:
+        if tasks and _cache_has_entries(tasks[0], job):
+            todo = []
+            for i, task in enumerate(tasks):
+                results[i] = process(task, lookup_only=True)
+                if results[i] is None:
+                    todo.append(i)
+                else:
+                    done += 1
+                    if progress:
+                        progress(done, len(tasks))
+                collector.after(task)
+        workers = worker_count(jobs, len(todo))
+        if workers > 1:
+            report = (lambda n, _: progress(done + n, len(tasks))) if progress else None
+            for i, result in zip(todo, _run_parallel([tasks[i] for i in todo], job, workers, report)):
+                results[i] = result
+        else:
+            for i in todo:
+                results[i] = process(tasks[i])
+                collector.after(tasks[i])
+                done += 1
+                if progress:
+                    progress(done, len(tasks))
+    return results  # type: ignore[return-value]
+
+
+def _cache_has_entries(task: Task, job: Job) -> bool:
+    """Open the cache scope before any linting; True when it holds entries (hits are likely)."""
+    if _CACHE is None or task.path == STDIN:
+        return False
+    try:
+        scope = _CACHE.scope(cfg.ruleset(settings_for(task.path, job), job.overrides))
+    except cfg.ConfigError:
+        return False  # process() reports it per file
+    if scope is None:
+        return False
+    try:
+        with os.scandir(scope) as entries:
+            return any(e.is_dir() for e in entries)
+    except OSError:
+        return False
 
 
 def available_cores() -> int:
@@ -419,16 +495,6 @@ def worker_count(jobs: int | None, files: int) -> int:
     if wanted <= 1 or files < PARALLEL_THRESHOLD:
         return 1
     return max(1, min(wanted, files // FILES_PER_WORKER))
-
-
-def _open_cache_scope(task: Task, job: Job) -> None:
-    """Fingerprint the rules once, before forking, instead of once per worker."""
-    if _CACHE is None or task.path == STDIN:
-        return
-    try:
-        _CACHE.scope(cfg.ruleset(settings_for(Path(task.path), job), job.overrides))
-    except cfg.ConfigError:
-        pass  # process() reports it per file
 
 
 def _run_parallel(tasks: list[Task], job: Job, workers: int, progress) -> list[FileResult]:
@@ -475,7 +541,10 @@ class ManualGC:
         self.bytes += task.size
         self.files += 1
         if self.bytes >= self.EVERY_BYTES or self.files >= self.EVERY_FILES:
-            gc.collect()
+            # Generation 0 holds everything allocated since the last pass (automatic
+            # collection is off), so this frees all new garbage without re-scanning
+            # the results kept so far: the cost stays linear in the run.
+            gc.collect(0)
             self.bytes = self.files = 0
 
     def __exit__(self, *exc: object) -> None:

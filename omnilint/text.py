@@ -117,10 +117,12 @@ class ByteToChar:
     """Converts UTF-8 byte offsets (from the parser) to character offsets.
 
     Built per line with C-speed encodes, so CJK-heavy files cost little; within a
-    non-ASCII line the prefix is decoded on demand.
+    non-ASCII line the prefix is decoded on demand, onward from the last offset asked
+    for on that line: the parser's offsets mostly move forward, and decoding each one
+    from the line's start made long CJK paragraphs cost quadratic time.
     """
 
-    __slots__ = ("_ascii", "_byte_starts", "_char_starts", "_lines")
+    __slots__ = ("_ascii", "_byte_starts", "_char_starts", "_cursor", "_lines")
 
     def __init__(self, text: str) -> None:
         self._ascii = text.isascii()
@@ -139,6 +141,7 @@ class ByteToChar:
         char_starts.append(c)
         lines.append(None)
         self._byte_starts, self._char_starts, self._lines = byte_starts, char_starts, lines
+        self._cursor = (-1, 0, 0)  # (line, byte offset in it, characters before that offset)
 
     def __call__(self, byte_offset: int) -> int:
         if self._ascii:
@@ -148,4 +151,9 @@ class ByteToChar:
         encoded = self._lines[k]
         if encoded is None or delta == 0:
             return self._char_starts[k] + delta
-        return self._char_starts[k] + len(encoded[:delta].decode("utf-8", "surrogatepass"))
+        line, done_bytes, done_chars = self._cursor
+        if line != k or delta < done_bytes:
+            done_bytes = done_chars = 0
+        chars = done_chars + len(encoded[done_bytes:delta].decode("utf-8", "surrogatepass"))
+        self._cursor = (k, delta, chars)
+        return self._char_starts[k] + chars

@@ -78,7 +78,9 @@ def make_vault(root: Path, count: int, dirty: bool = True) -> Path:
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR",)}
-    return subprocess.run([sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )
 
 
 def findings(result: subprocess.CompletedProcess) -> list[dict]:

@@ -32,7 +32,11 @@ def as_data(run: runner.RunResult) -> list:
     rows = []
     for f in run.files:
         for d in f.diagnostics:
-            fix = d.fix and (d.fix.applicability.value, d.fix.message, [(e.start, e.end, e.content) for e in d.fix.edits])
+            fix = d.fix and (
+                d.fix.applicability.value,
+                d.fix.message,
+                [(e.start, e.end, e.content) for e in d.fix.edits],
+            )
             rows.append((f.display, d.code, d.name, d.message, d.line, d.column, d.end_line, d.end_column,
                          d.severity.value, fix, d.data, d.edit_positions))  # fmt: skip
     return rows
@@ -112,12 +116,20 @@ def test_an_edited_rule_module_does_not_use_the_old_results(vault: Path, tmp_pat
     (vault / "vault" / "folder1" / "article 001.md").write_text(article(1, ident="same"), encoding="utf-8")
     args = ("check", "vault", "--output-format", "json", "--cache-dir", str(cache_dir), "-j1")
     first = findings(cli(*args, cwd=vault))
-    assert [f["message"] for f in first if f["code"] == "TST001"][0] == "id same is also used by vault/folder1/article 001.md"
+    assert (
+        next(f["message"] for f in first if f["code"] == "TST001")
+        == "id same is also used by vault/folder1/article 001.md"
+    )
     plugin = vault / "corpus_rules.py"
     # Only the facts change (collect), which a stale cache would still serve.
-    plugin.write_text(plugin.read_text(encoding="utf-8").replace('"id": str(value)', '"id": str(value).upper()'), encoding="utf-8")
+    plugin.write_text(
+        plugin.read_text(encoding="utf-8").replace('"id": str(value)', '"id": str(value).upper()'), encoding="utf-8"
+    )
     second = findings(cli(*args, cwd=vault))
-    assert [f["message"] for f in second if f["code"] == "TST001"][0] == "id SAME is also used by vault/folder1/article 001.md"
+    assert (
+        next(f["message"] for f in second if f["code"] == "TST001")
+        == "id SAME is also used by vault/folder1/article 001.md"
+    )
 
 
 def test_corpus_rule_sees_a_changed_partner_while_the_other_file_comes_from_the_cache(vault: Path, tmp_path: Path):
@@ -238,8 +250,22 @@ def test_two_runs_sharing_one_cache_at_the_same_time(tmp_path: Path, monkeypatch
     monkeypatch.chdir(tmp_path)
     make_vault(tmp_path, 90)
     cache_dir = tmp_path / "cache"
-    command = [sys.executable, "-m", "omnilint", "check", "vault", "--output-format", "json", "--cache-dir", str(cache_dir), "-j2"]
-    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    command = [
+        sys.executable,
+        "-m",
+        "omnilint",
+        "check",
+        "vault",
+        "--output-format",
+        "json",
+        "--cache-dir",
+        str(cache_dir),
+        "-j2",
+    ]
+    runs = [
+        subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     outputs = [p.communicate()[0] for p in runs]
     assert outputs[0] == outputs[1] == outputs[2]
     assert not list(cache_dir.rglob("*.tmp"))
@@ -268,7 +294,7 @@ def test_stdin_is_never_cached(tmp_path: Path):
     make_vault(tmp_path, 1)
     done = subprocess.run(
         [sys.executable, "-m", "omnilint", "check", "-", "--stdin-filename", "x.md"],
-        cwd=tmp_path, input="Text  \n", capture_output=True, text=True,
+        cwd=tmp_path, input="Text  \n", capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 1
     assert not (tmp_path / ".omnilint_cache").exists()
@@ -285,3 +311,20 @@ def test_stale_scopes_are_removed_when_a_new_one_is_made(tmp_path: Path):
     ruleset = cfg.ruleset(cfg.Settings(tmp_path))
     assert cache.scope(ruleset) is not None
     assert sorted(p.name for p in base.iterdir() if p.name.startswith("old")) == ["old1", "old2"]
+
+
+def test_fix_after_check_starts_from_the_cached_findings(vault: Path, tmp_path: Path, monkeypatch):
+    """The fixer's first pass is the lint of the file as it is: a check just cached it."""
+    cache_dir = tmp_path / "cache"
+    lint_run(vault, cache_dir)
+    calls = []
+    real_lint = runner.engine.lint
+    monkeypatch.setattr(runner.engine, "lint", lambda doc, rules: calls.append(doc.text) or real_lint(doc, rules))
+    warm = lint_run(vault, cache_dir, mode="fix")
+    with_cache = len(calls)
+    calls.clear()
+    cold = lint_run(vault, None, mode="fix")
+    assert with_cache < len(calls)
+    assert [(f.display, f.diff(), [d.code for d in f.applied]) for f in warm.files] == [
+        (f.display, f.diff(), [d.code for d in f.applied]) for f in cold.files
+    ]

@@ -298,6 +298,13 @@ def test_a_document_that_fails_a_check_is_reported_and_left_untouched(text, reas
     assert result.text == text
 
 
+def test_deep_outlines_format_and_pathological_nesting_is_refused_up_front():
+    outline = "".join("  " * level + f"- level {level} [[Page {level}]]\n" for level in range(12))
+    assert formatted(outline) == outline
+    (finding,) = lint("> " * 40 + "quote\n", "FMT005")
+    assert "nested 42 levels deep (more than 30)" in finding.message and finding.fix is None
+
+
 def test_the_finding_points_at_the_first_changed_line():
     text = "# Title\n\nProse stays.\n\n* one\n* two\n"
     (finding,) = lint(text, "FMT005")

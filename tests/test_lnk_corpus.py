@@ -227,3 +227,13 @@ def test_documented_examples_of_corpus_rules(rule_class):
     fixes = [f for *_, f in found if f is not None]
     if rule_class.fixable:
         assert fixes and apply(bad, fixes[0]) == good
+
+
+@pytest.mark.parametrize("vault, expected", [("", 1), ('vault = "logseq"\n', 0)])
+def test_the_top_level_vault_setting_reaches_lnk005(tmp_path: Path, vault: str, expected: int):
+    (tmp_path / "omnilint.toml").write_text(
+        f'{vault}select = ["LNK005"]\n\n[rules.LNK005]\nnote-placeholders = false\n', encoding="utf-8"
+    )
+    (tmp_path / "journal.md").write_text("Met on [[Jan 31st, 2023]].\n", encoding="utf-8")
+    result = runner.run([str(tmp_path)], runner.Job(), jobs=1)
+    assert len([d for _, d in result.diagnostics if d.code == "LNK005"]) == expected

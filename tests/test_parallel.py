@@ -59,9 +59,10 @@ _PARENT = os.getpid()
 _process = runner.process
 
 
-def _process_outside_the_parent(task):
-    assert os.getpid() != _PARENT, "a parallel run linted a file in the parent process"
-    return _process(task)
+def _process_outside_the_parent(task, lookup_only=False):
+    # The parent may serve cache hits (lookup_only); linting belongs to the workers.
+    assert lookup_only or os.getpid() != _PARENT, "a parallel run linted a file in the parent process"
+    return _process(task, lookup_only)
 
 
 def test_parallel_run_lints_in_workers_and_keeps_path_order(vault: Path, monkeypatch):
@@ -106,3 +107,22 @@ def test_parallel_warm_run_equals_serial_cold_run(vault: Path, tmp_path: Path):
 def test_jobs_must_not_be_negative(vault: Path):
     done = cli("check", "vault", "-j", "-1", cwd=vault)
     assert done.returncode == 2 and "--jobs" in done.stderr
+
+
+def test_after_many_edits_the_parent_serves_hits_and_workers_lint_the_rest(vault: Path, tmp_path: Path, monkeypatch):
+    copy = tmp_path / "copy"
+    shutil.copytree(vault, copy)
+    monkeypatch.chdir(copy)
+    job = runner.Job(cache_dir=str(tmp_path / "cache"))
+    runner.run(["vault"], job, jobs=2)
+    edited = sorted((copy / "vault").rglob("article 0[0-7]*.md"))[:70]
+    for path in edited:
+        path.write_text(path.read_text(encoding="utf-8") + "\nAn edit.  \n", encoding="utf-8")
+    monkeypatch.setattr(runner, "process", _process_outside_the_parent)
+    warm = runner.run(["vault"], job, jobs=2)
+    assert sum(not f.cached for f in warm.files) == len(edited) + 1  # and the unreadable file
+    monkeypatch.setattr(runner, "process", _process)
+    fresh = runner.run(["vault"], runner.Job(), jobs=1)
+    assert [(f.display, [(d.code, d.line, d.column, d.message) for d in f.diagnostics]) for f in warm.files] == [
+        (f.display, [(d.code, d.line, d.column, d.message) for d in f.diagnostics]) for f in fresh.files
+    ]

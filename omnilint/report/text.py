@@ -31,6 +31,8 @@ def render(
     fixable = unsafe_fixable = total = 0
     counts: Counter[tuple[str, str]] = Counter()
     fixable_codes: Counter[str] = Counter()
+    colon = dim(":")
+    current = path = None  # the file being listed, and its escaped, styled path (once per file, not per finding)
     for f, d in run.diagnostics:
         total += 1
         counts[(d.code, d.name)] += 1
@@ -45,7 +47,9 @@ def render(
                 if unsafe:
                     marker = "[*] "
         if not statistics:
-            out.write(f"{bold(safe(f.display))}{dim(':')}{d.line}{dim(':')}{d.column}{dim(':')} {red(d.code)} {cyan(marker) if marker else ''}{safe(d.message)}\n")
+            if f is not current:
+                current, path = f, bold(safe(f.display))
+            out.write(f"{path}{colon}{d.line}{colon}{d.column}{colon} {red(d.code)} {cyan(marker) if marker else ''}{safe(d.message)}\n")
     for f in run.files:
         for rej in f.rejected:
             out.write(f"{bold(safe(f.display))}: fix for {rej.diagnostic.code} at {rej.diagnostic.line}:{rej.diagnostic.column} was not applied: {safe(rej.reason)}\n")

@@ -11,7 +11,12 @@ BLANK = rf"[ \t]*{NEWLINE}"
 # Two or more blank lines in a row, each starting right after a line break.
 # (Not between the two halves of a CRLF.)
 RUN = re.compile(rf"(?:(?<=\n)|(?<=\r)(?!\n)|\A)(?:{BLANK}){{2,}}")
-TRAILING_BLANKS = re.compile(rf"{NEWLINE}((?:{BLANK})+)[ \t]*\Z")
+# Where a run can start: just after a line break followed by two blank lines.  Starting
+# with the line break lets the regex engine skip to the next CR or LF at C speed; RUN,
+# which starts with lookbehinds, would be tried at every position of the text.
+RUN_START = re.compile(rf"{NEWLINE}(?={BLANK}{BLANK})")
+BLANK_LINE = re.compile(BLANK)
+LINE_BREAK = re.compile(NEWLINE)
 
 
 class BlankLines(Rule):
@@ -52,13 +57,12 @@ class BlankLines(Rule):
     def check(self, doc: Document, options: Options):
         text = doc.text
         body = doc.body_start
-        tail = TRAILING_BLANKS.search(text, body)
-        tail_start = tail.start(1) if tail else len(text) + 1
-        for m in RUN.finditer(text, body):
-            if m.start() >= tail_start or doc.in_code(m.start()):
-                continue
-            first_end = re.match(BLANK, text[m.start() :]).end() + m.start()  # type: ignore[union-attr]
-            count = len(re.findall(BLANK, m.group()))
+        tail_start = trailing_blank_lines(text, body)
+        for m in runs(text, body):
+            if tail_start is not None and m.end() > tail_start or doc.in_code(m.start()):
+                continue  # (blank lines reaching the end of the file are the finding below)
+            first_end = BLANK_LINE.match(text, m.start()).end()  # type: ignore[union-attr]
+            count = len(BLANK_LINE.findall(m.group()))
             yield self.report(
                 doc,
                 m.start(),
@@ -66,11 +70,40 @@ class BlankLines(Rule):
                 f"{count} blank lines in a row; one is enough",
                 self.fix("Reduce to one blank line", Edit(first_end, m.end()), preserves_render=True),
             )
-        if tail and not doc.in_code(tail.start(1)):
+        if tail_start is not None and not doc.in_code(tail_start):
             yield self.report(
                 doc,
-                tail.start(1),
-                tail.end(),
+                tail_start,
+                len(text),
                 "Blank lines at the end of the file",
-                self.fix("Remove blank lines at the end", Edit(tail.start(1), tail.end()), preserves_render=True),
+                self.fix("Remove blank lines at the end", Edit(tail_start, len(text)), preserves_render=True),
             )
+
+
+def runs(text: str, body: int):
+    """RUN.finditer(text, body), found from the line breaks that can precede a run."""
+    m = RUN.match(text, body)  # a run right at the start of the body (or of the text)
+    pos = body
+    while True:
+        if m is not None:
+            yield m
+            pos = m.end()  # runs are maximal: the line after one is not blank
+        start = RUN_START.search(text, pos)
+        if start is None:
+            return
+        m = RUN.match(text, start.end())
+
+
+def trailing_blank_lines(text: str, body: int) -> int | None:
+    """Where the blank lines that end the file begin (just after the last content line's
+    break), or None when there are none.
+
+    Without a regex: a pattern searched from every line break of a long run of blank
+    lines takes quadratic time.
+    """
+    content_end = len(text.rstrip(" \t\r\n"))
+    last_break = LINE_BREAK.search(text, max(content_end, body))
+    if last_break is None:
+        return None
+    rest = text[last_break.end() :]
+    return last_break.end() if "\n" in rest or "\r" in rest else None

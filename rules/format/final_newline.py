@@ -25,7 +25,8 @@ class FinalNewline(Rule):
 
     ## Fix safety
     Safe and render-preserving: one line break (the file's own style, CRLF stays
-    CRLF) is appended.
+    CRLF) is appended.  When the file ends inside a code block or raw HTML, that
+    block's text gains its final line break (the only change to the rendered HTML).
     """
 
     code = "FMT002"
@@ -38,10 +39,12 @@ class FinalNewline(Rule):
         if not text or text.endswith(("\n", "\r")):
             return
         end = len(text)
+        # A code block or HTML block that runs to the end keeps the line break in its text.
+        in_block = any(n.kind in ("code_block", "html_block") and n.end >= end for n in doc.nodes)
         yield self.report(
             doc,
             end,
             end,
             "No line break at the end of the file",
-            self.fix("Add a final line break", Edit(end, end, doc.newline), preserves_render=True),
+            self.fix("Add a final line break", Edit(end, end, doc.newline), preserves_render=not in_block),
         )

@@ -6,7 +6,11 @@ from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Options, Rule
 
-TRAILING = re.compile(r"[ \t]+(?=\r\n|\n|\r|\Z)")
+# Only from the first blank of a run, and possessive: otherwise a long run of spaces
+# inside a line is rescanned from each of its characters (quadratic time).
+# A line break right after a space or tab.  Searching from the (rare) line breaks is far
+# cheaper than trying a `[ \t]+` pattern at every space of the text.
+SPACED_BREAK = re.compile(r"[\r\n](?<=[ \t][\r\n])")
 
 
 class TrailingWhitespace(Rule):
@@ -44,12 +48,12 @@ class TrailingWhitespace(Rule):
     def check(self, doc: Document, options: Options):
         text = doc.text
         body = doc.body_start
-        if not TRAILING.search(text, body):
+        runs = trailing_runs(text, body)
+        if not runs:
             return
         hard_breaks = {n.start for n in doc.nodes if n.kind == "hardbreak"}
-        for m in TRAILING.finditer(text, body):
-            start, end = m.span()
-            if start in hard_breaks and "\t" not in m.group() or doc.in_code(start):
+        for start, end in runs:
+            if start in hard_breaks and "\t" not in text[start:end] or doc.in_code(start):
                 continue
             yield self.report(
                 doc,
@@ -58,3 +62,18 @@ class TrailingWhitespace(Rule):
                 "Trailing whitespace",
                 self.fix("Remove trailing whitespace", Edit(start, end), preserves_render=True),
             )
+
+
+def trailing_runs(text: str, body: int) -> list[tuple[int, int]]:
+    """(start, end) of every run of spaces and tabs that ends a line, from `body` on."""
+    found = []
+    for m in SPACED_BREAK.finditer(text, body):
+        found.append(_run_before(text, body, m.start()))
+    if text.endswith((" ", "\t")) and len(text) > body:
+        found.append(_run_before(text, body, len(text)))
+    return found
+
+
+def _run_before(text: str, body: int, end: int) -> tuple[int, int]:
+    line_start = max(text.rfind("\n", body, end), text.rfind("\r", body, end)) + 1
+    return line_start + len(text[line_start:end].rstrip(" \t")), end

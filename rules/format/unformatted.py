@@ -78,6 +78,11 @@ class Unformatted(Rule):
         except formatting.FormattingUnavailable as exc:
             yield doc.diagnostic(self.code, self.name, 0, 0, str(exc), severity=Severity.ERROR)
             return
+        if outcome.problem is not None and outcome.formatted == doc.text:
+            # Refused before formatting (too deeply nested, or mdformat failed).
+            message = f"Document not formatted: {outcome.problem}; left as it is"
+            yield self.report(doc, doc.body_start, doc.body_start, message)
+            return
         if outcome.formatted == doc.text:
             return
         start, end, new_start, new_end = formatting.changed_span(doc.text, outcome.formatted)

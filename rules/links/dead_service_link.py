@@ -61,6 +61,7 @@ class DeadServiceLink(Rule):
     summary = "Links and images to services that are gone (omnivore.app, Omnivore's image proxy)"
     fixable = "sometimes"
     options = {"dead-hosts": ["omnivore.app"]}
+    removes_paragraphs = True  # the exporter's "Read on Omnivore" line
 
     def check(self, doc: Document, options: Options):
         hosts = [str(h).strip().strip(".").lower() for h in options["dead-hosts"] if str(h).strip()]

@@ -46,6 +46,7 @@ class UnusedDefinition(Rule):
     name = "unused-definition"
     summary = "Link reference definitions and footnote definitions that nothing uses"
     fixable = "unsafe"
+    removes_paragraphs = True  # an unused footnote definition goes with its text
 
     def check(self, doc: Document, options: Options):
         used = {normalize_label(n.label) for n in doc.links if n.link_type in REFERENCE_TYPES}
