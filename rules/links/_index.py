@@ -123,11 +123,12 @@ class Project:
             sources = {display: f["path"] or display for display, f in facts.items()}
             listing = ProjectFiles(tuple(sorted(sources.values())), sources, True)
         files = set(listing.files)
-        folders = {".", *(posixpath.dirname(p) for p in files)}
-        for folder in list(folders):
-            while folder:
-                folder = posixpath.dirname(folder)
+        folders = {"."}
+        for path in files:
+            folder = posixpath.dirname(path)
+            while folder and folder not in folders:  # each folder and its parents, once
                 folders.add(folder)
+                folder = posixpath.dirname(folder)
         by_name: dict[str, list[str]] = {}
         for path in sorted(files):
             by_name.setdefault(posixpath.basename(path).casefold(), []).append(path)

@@ -51,6 +51,7 @@ class MissingAnchor(CorpusRule):
     summary = "Links to #fragments that match no heading or block id of the target file"
     needs_files = True
     options = {"vault": "obsidian"}
+    option_choices = {"vault": ("obsidian", "logseq", "plain")}
 
     def collect(self, doc: Document, options: Options) -> Any:
         return _index.collect(doc)

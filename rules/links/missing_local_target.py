@@ -39,7 +39,7 @@ class MissingLocalTarget(CorpusRule):
     links the Obsidian way; `"logseq"`: every `[[page]]` of a Logseq graph
     exists once it is referenced (journal dates like `[[Jan 31st, 2023]]` and
     `[[a/b]]` namespaces included), so only embeds and Markdown links are
-    checked; any other value (e.g. `"plain"`) resolves Markdown links by path only.
+    checked; `"plain"` resolves Markdown links by path only.
 
     ## Why is this bad?
     The reader gets a broken image or a dead link.  A common cause in saved
@@ -69,6 +69,7 @@ class MissingLocalTarget(CorpusRule):
     fixable = "unsafe"
     needs_files = True
     options = {"vault": "obsidian", "note-placeholders": True}
+    option_choices = {"vault": ("obsidian", "logseq", "plain")}
 
     def collect(self, doc: Document, options: Options) -> Any:
         return _index.collect(doc)

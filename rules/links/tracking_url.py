@@ -92,7 +92,8 @@ class TrackingUrl(Rule):
             if reasons:
                 message = "URL " + " and ".join(reasons) + (" (and is an AMP address)" if amp else "")
                 raw = replacement(text, node, span, cleaned)
-                fix = None if raw is None else self.fix("Remove the tracking", Edit(span[0], span[1], raw))
+                action = "Link to the target directly" if cleaned != url and "wrapper" in reasons[0] else "Remove the tracking parameters"
+                fix = None if raw is None else self.fix(action, Edit(span[0], span[1], raw))
             else:
                 message = "AMP address of an article"
                 raw = replacement(text, node, span, amp)
