@@ -1,6 +1,6 @@
 """Time omnilint against rumdl, markdownlint-cli2 and mdformat on one generated corpus, in one run.
 
-    python benchmarks/run.py --files 2000                 # the BENCHMARKS.md table (~10-15 min on 2 cores)
+    python benchmarks/run.py --files 2000                 # the BENCHMARKS.md table (an hour or more on 2 cores)
     python benchmarks/run.py --files 2000 --quick         # omnilint and rumdl only, no scaling run
 
 Everything runs on the same files, interleaved rep by rep (omnilint, rumdl, …, then
@@ -265,7 +265,6 @@ class Bench:
         mdl = None if a.quick else ensure_markdownlint(self.tools)
         mdformat = None if a.quick else ensure_mdformat(self.tools, a.python)
         corpus = self.corpus(a.files)
-        cache = self.work / "omnilint-cache"
         versions = {
             "omnilint": version_of(omni, env) + ("" if a.no_snapshot else f" (snapshot of {REPO})"),
             "rumdl": version_of(rumdl),
@@ -281,43 +280,7 @@ class Bench:
 
         for rep in range(a.reps):
             print(f"rep {rep + 1}/{a.reps}", flush=True)
-            shutil.rmtree(cache, ignore_errors=True)
-            self.record(
-                "omnilint check (cold)", measure([*omni, "check", str(corpus), "--cache-dir", str(cache)], env=env)
-            )
-            self.record(
-                "omnilint check (warm cache)",
-                measure([*omni, "check", str(corpus), "--cache-dir", str(cache)], env=env),
-            )
-            self.record(
-                "omnilint check --no-cache -j1", measure([*omni, "check", str(corpus), "--no-cache", "-j1"], env=env)
-            )
-            self.record("rumdl check --no-cache", measure([*rumdl, "check", "--no-cache", str(corpus)]))
-            copy = self.fresh_copy(corpus, "fix-omnilint")
-            shutil.rmtree(cache, ignore_errors=True)
-            self.record(
-                "omnilint fix --write (cold)",
-                measure([*omni, "fix", "--write", str(copy), "--cache-dir", str(cache)], env=env),
-            )
-            copy = self.fresh_copy(corpus, "fix-rumdl")
-            self.record("rumdl fmt --no-cache", measure([*rumdl, "fmt", "--no-cache", str(copy)]))
-            for workers in (1, a.cores):
-                self.record(
-                    f"parse floor, {workers} process(es)",
-                    measure([a.python, "-c", FLOOR, str(corpus), str(workers)], env=env),
-                )
-            if not a.quick and rep < a.slow_reps:
-                if mdl:
-                    self.record("markdownlint-cli2", measure([*mdl, "**/*.md"], cwd=corpus))
-                if mdformat:
-                    self.record("mdformat --check", measure([*mdformat, "--check", str(corpus)]))
-            for _ in range(a.single_reps):
-                self.record(
-                    "single file: omnilint check", measure([*omni, "check", str(sample), "--no-cache"], env=env)
-                )
-                self.record("single file: rumdl check", measure([*rumdl, "check", "--no-cache", str(sample)]))
-            if mdl and rep < a.slow_reps:
-                self.record("single file: markdownlint-cli2", measure([*mdl, str(sample)]))
+            self.one_rep(rep, corpus, sample, omni, rumdl, mdl, mdformat, env)
         findings = measure(
             [*omni, "check", str(corpus), "--no-cache", "--statistics", "--exit-zero"], env=env, capture=True
         )
@@ -325,6 +288,40 @@ class Bench:
         if a.scale:
             self.scaling(omni, rumdl, env, a.files * a.scale)
         return {"versions": versions, "corpus": str(corpus), "sample": str(sample)}
+
+    def one_rep(self, rep: int, corpus: Path, sample: Path, omni, rumdl, mdl, mdformat, env: dict) -> None:
+        a, cache = self.args, self.work / "omnilint-cache"
+        check = [*omni, "check", str(corpus), "--cache-dir", str(cache)]
+        shutil.rmtree(cache, ignore_errors=True)
+        self.record("omnilint check (cold)", measure(check, env=env))
+        self.record("omnilint check (warm cache)", measure(check, env=env))
+        if rep == 0:  # for reference, once: one process, no cache
+            self.record(
+                "omnilint check --no-cache -j1", measure([*omni, "check", str(corpus), "--no-cache", "-j1"], env=env)
+            )
+        self.record("rumdl check --no-cache", measure([*rumdl, "check", "--no-cache", str(corpus)]))
+        copy = self.fresh_copy(corpus, "fix-omnilint")
+        shutil.rmtree(cache, ignore_errors=True)
+        self.record(
+            "omnilint fix --write (cold)",
+            measure([*omni, "fix", "--write", str(copy), "--cache-dir", str(cache)], env=env),
+        )
+        copy = self.fresh_copy(corpus, "fix-rumdl")
+        self.record("rumdl fmt --no-cache", measure([*rumdl, "fmt", "--no-cache", str(copy)]))
+        for workers in (1, a.cores):
+            self.record(
+                f"parse floor, {workers} process(es)",
+                measure([a.python, "-c", FLOOR, str(corpus), str(workers)], env=env),
+            )
+        if rep < a.slow_reps:
+            if mdl:
+                self.record("markdownlint-cli2", measure([*mdl, "**/*.md"], cwd=corpus))
+                self.record("single file: markdownlint-cli2", measure([*mdl, str(sample)]))
+            if mdformat:
+                self.record("mdformat --check", measure([*mdformat, "--check", str(corpus)]))
+        for _ in range(a.single_reps):
+            self.record("single file: omnilint check", measure([*omni, "check", str(sample), "--no-cache"], env=env))
+            self.record("single file: rumdl check", measure([*rumdl, "check", "--no-cache", str(sample)]))
 
     def scaling(self, omni, rumdl, env, files: int) -> None:
         big = self.corpus(files)
@@ -440,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--files", type=int, default=2000)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--reps", type=int, default=5, help="repetitions of the fast runs (medians are reported)")
+    p.add_argument("--reps", type=int, default=3, help="repetitions of the timed runs (medians are reported)")
     p.add_argument(
         "--slow-reps", type=int, default=1, help="repetitions of markdownlint-cli2 and mdformat (~1 min each)"
     )

@@ -231,15 +231,18 @@ def _cache_dir(given: str | None, settings: cfg.Settings) -> str:
 
 
 def _report(args, result, fix_mode: bool) -> int:
-    from .report import get
+    from .report import get, safe_lines
 
     out = sys.stdout
+    # File content shown on a terminal is escaped (a crafted file must not drive it);
+    # piped into a file or `patch`, it stays byte for byte.
+    shown = safe_lines if out.isatty() else str
     if fix_mode and args.stdin_filename is not None and result.files and result.files[0].stdin:
-        out.write(result.files[0].new_text or "")  # like ruff: the fixed text goes to stdout
+        out.write(shown(result.files[0].new_text or ""))  # like ruff: the fixed text goes to stdout
         out = sys.stderr
     elif fix_mode and (args.diff or not args.write):
         for f in result.files:
-            out.write(f.diff())
+            out.write(shown(f.diff()))
         if args.diff:
             changed = any(f.changed for f in result.files)
             return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN

@@ -307,6 +307,8 @@ def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
     if online:
         extend.extend(c for c, r in table.items() if getattr(r, "enabled_by", None) == "online")
     chosen = select_rules(table, select, extend, ignore, origin)
+    if not online:  # the network only with --online / `online = true`, whatever else selects a rule
+        chosen = [r for r in chosen if getattr(r, "enabled_by", None) != "online"]
     by_name = {r.name: r for r in table.values()}
     given: dict[str, dict[str, Any]] = {}
     for key, opts in settings.get("rules").items():

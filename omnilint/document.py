@@ -120,6 +120,18 @@ class Document:
         i = bisect_right(starts, offset) - 1
         return i >= 0 and offset < ends[i]
 
+    def release(self) -> None:
+        """Cut the parse tree's child-to-parent links (the runner calls this when it is done).
+
+        The links make every tree a web of reference cycles that only the cyclic garbage
+        collector can free; without them the tree goes as soon as the Document does, which
+        keeps memory flat over thousands of files and saves the collector the work.
+        """
+        parsed = self.__dict__.get("parsed")  # only if it was ever parsed
+        if parsed is not None:
+            for node in parsed.nodes:
+                node.parent = None
+
     def source(self, node: Node) -> str:
         return self.text[node.start : node.end]
 

@@ -7,6 +7,7 @@ retried fix by fix, and each failing fix is dropped and reported, never applied.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -41,16 +42,44 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 def non_overlapping(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Pick fixes greedily in document order, skipping any that touch a chosen one."""
     chosen: list[Diagnostic] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     for d in sorted(diagnostics, key=lambda d: (d.fix.start, d.fix.end, d.code)):  # type: ignore[union-attr]
-        spans = [(e.start, e.end) for e in d.fix.edits]  # type: ignore[union-attr]
-        if any(_touch(s, t) for s in spans for t in taken):
+        spans = sorted((e.start, e.end) for e in d.fix.edits)  # type: ignore[union-attr]
+        if any(taken.touches(s) for s in spans):
             continue
-        if any(_touch(a, b) for i, a in enumerate(spans) for b in spans[i + 1 :]):
+        own = _Spans()
+        if not all(own.add(s) for s in spans):
             continue  # a fix whose own edits overlap is malformed
         chosen.append(d)
-        taken.extend(spans)
+        for s in spans:
+            taken.add(s)
     return chosen
+
+
+class _Spans:
+    """Edit spans that touch no other, sorted: a new span is compared with its neighbours
+    only, so choosing among 10^5 fixes (a file of trailing spaces) takes n log n, not n²."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []  # non-decreasing too, since no two spans overlap
+
+    def touches(self, span: tuple[int, int]) -> bool:
+        i = bisect_right(self.starts, span[1])  # spans starting after this one ends cannot touch it
+        while i > 0 and self.ends[i - 1] >= span[0]:  # nor can those ending before it starts
+            if _touch(span, (self.starts[i - 1], self.ends[i - 1])):
+                return True
+            i -= 1
+        return False
+
+    def add(self, span: tuple[int, int]) -> bool:
+        """Add `span` unless it touches one already here; False when it does."""
+        if self.touches(span):
+            return False
+        i = bisect_right(self.starts, span[0])
+        self.starts.insert(i, span[0])
+        self.ends.insert(i, span[1])
+        return True
 
 
 def _touch(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -78,5 +78,5 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _SLOW_OK = [_HealthCheck.too_slow, _HealthCheck.data_too_large, _HealthCheck.filter_too_much]
 _hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=_SLOW_OK)
-_hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=_SLOW_OK)
+_hypothesis_settings.register_profile("long", max_examples=2_000, deadline=None, suppress_health_check=_SLOW_OK)
 _hypothesis_settings.load_profile(_os.environ.get("OMNILINT_HYPOTHESIS", "ci"))

@@ -20,21 +20,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+from article_strategies import articles, file_bytes, nasty_text, with_line_endings
+from conftest import ROOT
 from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from omnilint import config as cfg
-from omnilint import engine, fixer
+from omnilint import engine, fixer, runner
 from omnilint import frontmatter as fm
 from omnilint.document import Document
 from omnilint.markdown import render_html
 from omnilint.model import Diagnostic, Edit
 from omnilint.registry import installed_rules
-from omnilint import runner
 from omnilint.text import decode, encode
-
-from article_strategies import articles, file_bytes, nasty_text, with_line_endings
-from conftest import ROOT
 
 PATH = "notes/article.md"
 TABLE = installed_rules()
@@ -356,7 +354,7 @@ DUP_RECURSION = pytest.mark.xfail(
 DUP_QUADRATIC = pytest.mark.xfail(
     strict=False,
     run=False,  # minutes, not a failure: quadratic time
-    reason='DUP001/DUP002 quadratic: _BACKLINK_TEXT r"\(?\s*View Highlight" rescans a run of spaces from each '
+    reason='DUP001/DUP002 quadratic: _BACKLINK_TEXT r"\\(?\\s*View Highlight" rescans a run of spaces from each '
     'position; check_text("a" + " " * 16000 + "b\\n") takes 1.6 s, 10^5 spaces about a minute',
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
@@ -12,6 +13,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 def safe(text: str) -> str:
     """Escape control characters (and bidi overrides) so file content cannot drive the terminal."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text.replace("\n", "\\n").replace("\t", " "))
+
+
+def safe_lines(text: str) -> str:
+    """`safe` for multi-line text shown on a terminal (a diff): line breaks stay line breaks."""
+    lines = text.split("\n")
+    return "\n".join(safe(line[:-1]) + "\r" if line.endswith("\r") else safe(line) for line in lines)
+
+
+# json.dumps(ensure_ascii=False) escapes C0 controls but leaves DEL, C1 controls, line
+# separators and bidi overrides raw; as \u escapes they mean the same to any JSON reader.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: object) -> str:
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def get(name: str):

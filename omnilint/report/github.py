@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from . import safe
+
 
 def _data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks would end the command; other control characters would reach the log raw.
+    return safe(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _prop(s: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
+
+from . import json_text
 
 
 def finding(f, d) -> dict:
@@ -35,5 +36,5 @@ def finding(f, d) -> dict:
 
 def render(run, out: TextIO, **_) -> None:
     items = [finding(f, d) for f, d in run.diagnostics]
-    json.dump(items, out, ensure_ascii=False, indent=2)
+    out.write(json_text(items))
     out.write("\n")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from .. import __version__
+from . import json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -66,5 +66,5 @@ def render(run, out: TextIO, *, rules_table=None, **_) -> None:
             }
         ],
     }
-    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write(json_text(doc))
     out.write("\n")
