@@ -13,7 +13,8 @@ from typing import Callable, Iterable
 
 from . import frontmatter as fm
 from .markdown import render_html
-from .model import Applicability, Diagnostic, Edit, Fix
+from .model import Applicability, Diagnostic, Edit
+from .text import line_bounds
 
 MAX_PASSES = 12
 
@@ -124,8 +125,15 @@ def verify(before: str, after: str, fixes: list[Diagnostic]) -> str | None:
 
 
 def _signature(text: str, d: Diagnostic) -> tuple:
+    """A refused fix, recognisable in later passes (offsets shift): what it replaces, with
+    what, on which line.  The line keeps one refusal from banning the same edit elsewhere
+    (which a second run would then apply: not idempotent)."""
     assert d.fix is not None
-    return (d.code, tuple((text[e.start : e.end], e.content) for e in d.fix.edits))
+    return (d.code, tuple((text[e.start : e.end], e.content, _lines_of(text, e)) for e in d.fix.edits))
+
+
+def _lines_of(text: str, edit: Edit) -> str:
+    return text[line_bounds(text, edit.start)[0] : line_bounds(text, edit.end)[1]]
 
 
 def fix_text(
@@ -189,6 +197,8 @@ def _fix_passes(
         if why is not None:
             new, kept = _one_by_one(text, batch, banned_fixes, rejected)
             batch = kept
+            if not batch:
+                continue  # every fix of this pass was refused (and banned): not a cycle
         if new in seen:
             # A cycle: what this pass undid was applied earlier; every rule that
             # took part is suspect.

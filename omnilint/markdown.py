@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pyromark
 
-from .text import ByteToChar, without_surrogates
+from .text import ByteToChar, parser_input
 
 OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -187,7 +187,7 @@ def parse(body: str, offset: int = 0) -> ParsedBody:
     run_start = run_end = -1  # the prose run being extended
     to_char = None if body.isascii() else ByteToChar(body)
     simple_starts, leaf_events, breaks = _SIMPLE_STARTS, _LEAF_EVENTS, _BREAKS
-    for event, rng in pyromark.events_with_range(without_surrogates(body), options=OPTIONS):
+    for event, rng in pyromark.events_with_range(parser_input(body), options=OPTIONS):
         if event.__class__ is str:  # SoftBreak, HardBreak, Rule
             if to_char is None:
                 start, end = rng["start"] + offset, rng["end"] + offset
@@ -334,7 +334,7 @@ def destination_span(text: str, node: Node) -> tuple[int, int] | None:
 
 def render_html(text: str) -> str:
     """The rendered HTML used to prove a fix changed nothing a reader sees."""
-    return pyromark.html(without_surrogates(text), options=OPTIONS)
+    return pyromark.html(parser_input(text), options=OPTIONS)
 
 
 _DEFINITIONS_PARSER = pyromark.Markdown(options=OPTIONS)
@@ -353,7 +353,7 @@ def reference_definitions(body: str, offset: int = 0) -> list[Node]:
         return []
     to_char = ByteToChar(body)
     found = []
-    for label, data in _DEFINITIONS_PARSER.reference_definitions(without_surrogates(body)).items():
+    for label, data in _DEFINITIONS_PARSER.reference_definitions(parser_input(body)).items():
         span = data["span"]
         found.append(
             Node(

@@ -7,7 +7,6 @@ A project may also name local rule modules or files in its config (`plugins`).
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import sys
 from functools import lru_cache

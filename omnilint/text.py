@@ -15,18 +15,23 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
-def without_surrogates(text: str) -> str:
-    """`text` with lone surrogates as U+FFFD, for code that must encode it (the parser).
+def parser_input(text: str) -> str:
+    """`text` as the Markdown parser gets it; every offset stays valid.
 
-    Files never hold them (decoding is strict), but API callers may pass any str.  The
-    replacement has the same length in characters and in UTF-8 bytes (3, as
-    "surrogatepass" encodes a surrogate), so every offset stays valid.
+    - Lone surrogates become U+FFFD.  Files never hold them (decoding is strict), but
+      API callers may pass any str, and no UTF-8 encoder accepts them.  Both are one
+      character and 3 UTF-8 bytes (as "surrogatepass" encodes a surrogate).
+    - A lone CR becomes LF.  CommonMark counts both as a line ending, but pulldown-cmark
+      mistakes lone CRs inside code blocks (`    code\r \r\t\ry` is all code to it).
     """
-    if text.isascii() or _SURROGATE.search(text) is None:
-        return text
-    return _SURROGATE.sub("\ufffd", text)
+    if not text.isascii() and _SURROGATE.search(text) is not None:
+        text = _SURROGATE.sub("\ufffd", text)
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
+    return text
 
 
 class UndecodableError(ValueError):

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS_SAMPLE, ROOT
 
 SEED = ROOT / "seeds" / "000_3c66538365dce977.md"

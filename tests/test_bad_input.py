@@ -281,7 +281,7 @@ ALIAS_BOMB = textwrap.dedent(
 )
 DEEP_FLOW = "---\ntitle: deep\nnested: " + "[" * 990 + "]" * 990 + "\n---\nBody.\n"
 DEEP_MAPPING = "---\ntitle: deep\nnested: " + "{a: " * 990 + "1" + "}" * 990 + "\n---\nBody.\n"
-DEEP_BLOCK = "---\ntitle: deep\n" + "".join(" " * i + "k:\n" for i in range(990)) + "---\nBody.\n"
+DEEP_BLOCK = "---\ntitle: deep\n" + "".join(" " * i + "k:\n" for i in range(500)) + "---\nBody.\n"
 TOO_DEEP = "---\ntitle: deep\nnested: " + "[" * 100_000 + "]" * 100_000 + "\n---\nBody.\n"
 
 MEMORY_LIMIT = 1 << 30  # 1 GiB of address space: far above a normal run, far below an expanded bomb

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from article_strategies import articles, file_bytes, nasty_text, with_line_endings
-from conftest import ROOT
+from conftest import CORPUS_SAMPLE, ROOT
 from hypothesis import example, given, note
 from hypothesis import strategies as st
 
@@ -154,6 +154,7 @@ def _undecodable(data: bytes) -> bool:
 
 
 @given(with_line_endings(), st.booleans())
+@example("a.\r \nb\n\n- c \r", False)  # found by the fuzzer: a refused fix once banned its twins
 @example("A\r\n\r\n\r\nB  \r\n", False)
 @example("---\ntitle: |\n  x\n---\n\n\n# T\n", True)
 def test_fix_is_idempotent(text: str, unsafe: bool):
@@ -167,14 +168,17 @@ def test_fix_is_idempotent(text: str, unsafe: bool):
 def test_fixes_change_nothing_outside_their_edits(text: str, unsafe: bool):
     result, steps = traced_fix(text, unsafe=unsafe)
     for step in steps:
-        assert step.applied, "a pass changed the text without applying any reported fix"
-        assert slice_apply(step.before, edits_of(step.applied)) == step.after
-    if result.changed:
-        _assert_line_endings_survive(text, result.text)
+        assert_only_reported_edits(step)
+    assert_line_endings_survive(text, result.text)
 
 
-def _assert_line_endings_survive(before: str, after: str) -> None:
-    """A file with one line-ending style keeps it; trailing text after the last edit survives."""
+def assert_only_reported_edits(step: Step) -> None:
+    assert step.applied, "a pass changed the text without applying any reported fix"
+    assert slice_apply(step.before, edits_of(step.applied)) == step.after
+
+
+def assert_line_endings_survive(before: str, after: str) -> None:
+    """A file with one line-ending style keeps it."""
     styles = [nl for nl in ("\r\n", "\n", "\r") if _count_newlines(before)[nl]]
     if len(styles) == 1:
         counts = _count_newlines(after)
@@ -204,8 +208,7 @@ def test_fix_write_keeps_bom_line_endings_and_unedited_bytes(newline: str, bom: 
         prefix = len(_common_prefix(old, new))
         note(f"first change at {prefix}")
         assert old.startswith("\ufeff") == new.startswith("\ufeff")
-        if newline != "\r":  # (a lone CR file is already one style)
-            assert (newline == "\n") == ("\r" not in new)
+        assert_line_endings_survive(old, new)
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -223,25 +226,28 @@ def _common_prefix(a: str, b: str) -> str:
 def test_front_matter_still_parses_to_the_same_mapping_except_edited_keys(text: str, unsafe: bool):
     _, steps = traced_fix(text, unsafe=unsafe)
     for step in steps:
-        before = fm.find(step.before)
-        if before is None or not before.parsed_ok:
-            continue
-        after = fm.find(step.after)
-        codes = sorted({d.code for d in step.applied})
-        assert after is not None and after.parsed_ok, f"{codes} broke the front matter"
-        edits = edits_of(step.applied)
-        touched = [e for e in edits if e.start <= before.end and e.end >= before.start]
-        if not touched:
-            assert _same(before.value, after.value), codes
-            continue
-        if before.kind != "yaml" or not isinstance(before.value, dict):
-            continue  # whole-value comparison is meaningless once the block was edited
-        edited = _edited_keys(before, touched)
-        old, new = before.value, after.value
-        assert isinstance(new, dict), codes
-        for key in old:
-            if key not in edited:
-                assert key in new and _same(old[key], new[key]), f"{codes} changed {key!r}, which no edit touched"
+        assert_front_matter_kept(step)
+
+
+def assert_front_matter_kept(step: Step) -> None:
+    before = fm.find(step.before)
+    if before is None or not before.parsed_ok:
+        return
+    after = fm.find(step.after)
+    codes = sorted({d.code for d in step.applied})
+    assert after is not None and after.parsed_ok, f"{codes} broke the front matter"
+    touched = [e for e in edits_of(step.applied) if e.start <= before.end and e.end >= before.start]
+    if not touched:
+        assert _same(before.value, after.value), codes
+        return
+    if before.kind != "yaml" or not isinstance(before.value, dict):
+        return  # whole-value comparison is meaningless once the block was edited
+    edited = _edited_keys(before, touched)
+    old, new = before.value, after.value
+    assert isinstance(new, dict), codes
+    for key in old:
+        if key not in edited:
+            assert key in new and _same(old[key], new[key]), f"{codes} changed {key!r}, which no edit touched"
 
 
 def _edited_keys(front: fm.FrontMatter, edits: list[Edit]) -> set:
@@ -274,8 +280,7 @@ def _same(a, b) -> bool:
 def test_render_preserving_fixes_do_not_change_the_html(text: str):
     result, steps = traced_fix(text)
     for step in steps:
-        if all(d.fix.preserves_render for d in step.applied):  # type: ignore[union-attr]
-            assert render_html(step.before) == render_html(step.after), [d.code for d in step.applied]
+        assert_render_kept(step)
     # Each promise on its own, applied or not: a rule must not claim what it cannot keep
     # (the fixer would reject it, but then the fix is lost for the user).
     for step in steps[:1]:
@@ -289,10 +294,15 @@ def test_render_preserving_fixes_do_not_change_the_html(text: str):
     ]
 
 
+def assert_render_kept(step: Step) -> None:
+    if all(d.fix.preserves_render for d in step.applied):  # type: ignore[union-attr]
+        assert render_html(step.before) == render_html(step.after), [d.code for d in step.applied]
+
+
 # -- no prose disappears --------------------------------------------------------------------------
 
 _FORMAT_CHARS = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: `_` may be emphasis markup or text
 
 
 def _tokens(text: str) -> list[str]:
@@ -303,44 +313,114 @@ def _tokens(text: str) -> list[str]:
 _VISIBLE = ("text", "code", "math", "html")
 
 
-def _visible_stream(doc: Document) -> list[str]:
-    """Everything a reader sees, in order: the front matter (a line moved there is kept, not
-    lost), then text, code (with its info string), math, HTML."""
-    front = doc.front_matter
-    parts: list[str] = [front.raw] if front is not None else []
+def _visible_stream(doc: Document, with_destinations: bool = False) -> list[str]:
+    """Everything a reader sees, in order: text, code (with its info string), math, HTML;
+    optionally each link's destination and title after its text (escaped markup a fix
+    turned into a link keeps its words there)."""
+    items: list[tuple[int, str]] = []
     for node in doc.nodes:
         if node.kind == "code_block":
-            parts.append(node.url)
+            items.append((node.start, node.url))
         elif node.kind in _VISIBLE:
-            parts.append(node.value)
-    return _tokens(" ".join(parts))
+            items.append((node.start, node.value))
+        elif with_destinations and node.kind in ("link", "image"):
+            items.append((node.end - 1, f"{node.url} {node.title}"))
+    items.sort(key=lambda item: item[0])
+    return _tokens(" ".join(value for _, value in items))
 
 
-def _paragraph_tokens(node) -> list[str]:
-    return _tokens(" ".join(n.value for n in node.walk() if n.kind in _VISIBLE))
+def _line_tokens(node, text: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, words) of each source line of a paragraph: its visible words only."""
+    leaves = [n for n in node.walk() if n.kind in _VISIBLE]
+    lines = []
+    pos = node.start
+    for line in text[node.start : node.end].splitlines(keepends=True):
+        end = pos + len(line)
+        lines.append((pos, end, _tokens(" ".join(n.value for n in leaves if pos <= n.start < end))))
+        pos = end
+    return lines
 
 
-def _removal_allowed(step: Step, node) -> bool:
+def _removal_allowed(step: Step, start: int, end: int) -> bool:
+    """Do the edits of rules that say they remove paragraphs cover all of text[start:end]?"""
+    covered: set[int] = set()
     for d in step.applied:
-        rule = TABLE.get(d.code)
-        if getattr(rule, "removes_paragraphs", False) and any(e.start <= node.start and e.end >= node.end for e in d.fix.edits):  # type: ignore[union-attr]
-            return True
-    return False
+        if getattr(TABLE.get(d.code), "removes_paragraphs", False):
+            for e in d.fix.edits:  # type: ignore[union-attr]
+                covered.update(range(max(e.start, start), min(e.end, end)))
+    return all(i in covered or step.before[i].isspace() for i in range(start, end))
 
 
+# Open: META004 removes template lines (`# Full Content:`, an empty `tags::`) without saying
+# so (rules/metadata; reported).  The mark lifts itself once the rule declares it.
+META004_UNDECLARED = pytest.mark.xfail(
+    "META004" in TABLE and not getattr(TABLE["META004"], "removes_paragraphs", False),
+    strict=False,
+    reason="META004 removes paragraphs without removes_paragraphs = True: "
+    "fix_text('--- \\n\\n# Full Content: \\n', unsafe=True) deletes the heading",
+)
+
+
+@META004_UNDECLARED
 @given(with_line_endings(), st.booleans())
 @example("Lede repeated.\n\nLede repeated.\n\nBody.\n", True)
 def test_no_paragraph_disappears_unless_a_rule_says_it_removes_it(text: str, unsafe: bool):
     _, steps = traced_fix(text, unsafe=unsafe)
     for step in steps:
-        after = "\x00" + "\x00".join(_visible_stream(Document(step.after, PATH))) + "\x00"
-        for node in Document(step.before, PATH).nodes_of("paragraph", "heading"):
-            words = _paragraph_tokens(node)
-            if not words or "\x00" + "\x00".join(words) + "\x00" in after:
-                continue
-            assert _removal_allowed(step, node), (
-                f"{sorted({d.code for d in step.applied})} removed the paragraph {step.before[node.start:node.end]!r}"
+        assert_no_paragraph_lost(step)
+
+
+def assert_no_paragraph_lost(step: Step) -> None:
+    """Each line of prose is still in the text (its words in order) or in the front matter
+    (a `tags:: x` line moved there), unless a rule that says so removed it."""
+    after_doc = Document(step.after, PATH)
+    streams = ["\x00" + "\x00".join(_visible_stream(after_doc, links)) + "\x00" for links in (False, True)]
+    front = set(_tokens(after_doc.front_matter.raw)) if after_doc.front_matter is not None else set()
+
+    def kept(words: list[str]) -> bool:
+        run = "\x00" + "\x00".join(words) + "\x00"
+        return not words or any(run in stream for stream in streams) or set(words) <= front
+
+    for node in Document(step.before, PATH).nodes_of("paragraph", "heading"):
+        if kept(_tokens(" ".join(n.value for n in node.walk() if n.kind in _VISIBLE))):
+            continue
+        for start, end, words in _line_tokens(node, step.before):
+            assert kept(words) or _removal_allowed(step, start, end), (
+                f"{sorted({d.code for d in step.applied})} removed {step.before[start:end]!r}"
+                f" of the paragraph {step.before[node.start:node.end]!r}"
             )
+
+
+# -- the same promises on real files ----------------------------------------------------------------
+
+
+def _sample_files() -> list[Path]:
+    return sorted(CORPUS_SAMPLE.rglob("*.md")) if CORPUS_SAMPLE.is_dir() else []
+
+
+@META004_UNDECLARED
+@pytest.mark.skipif(not _sample_files(), reason="the shared corpus sample is not here")
+def test_every_promise_holds_on_the_real_sample():
+    """Every pass of `fix --unsafe-fixes` over the real files, checked like the generated ones."""
+    failures = []
+    for path in _sample_files():
+        try:
+            text = decode(path.read_bytes()).text
+        except ValueError:
+            continue
+        result, steps = traced_fix(text, DEFAULT_RULES, unsafe=True)
+        try:
+            no_crash(result.remaining)
+            for step in steps:
+                assert_only_reported_edits(step)
+                assert_front_matter_kept(step)
+                assert_render_kept(step)
+                assert_no_paragraph_lost(step)
+            assert_line_endings_survive(text, result.text)
+            assert engine.fix(result.text, DEFAULT_RULES, PATH, True).text == result.text, "not idempotent"
+        except AssertionError as exc:
+            failures.append(f"{path.relative_to(CORPUS_SAMPLE)}: {str(exc)[:300]}")
+    assert not failures, "\n".join(failures)
 
 
 # -- pathological sizes (examples, not generated: each is one big input) ------------------------------

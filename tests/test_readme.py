@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from conftest import ROOT
+
 from omnilint.cli import rules_markdown
 from omnilint.registry import installed_rules
-
-from conftest import ROOT
 
 README = ROOT / "README.md"
 BLOCK = re.compile(r"<!-- rules:start -->\n(.*?)\n<!-- rules:end -->", re.S)

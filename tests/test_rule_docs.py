@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import docstring_examples, fix, lint
 
 from omnilint.registry import installed_rules
 from omnilint.rule import CorpusRule
-
-from conftest import docstring_examples, fix, lint
 
 RULES = list(installed_rules().values())
 PER_FILE = [r for r in RULES if not issubclass(r, CorpusRule) and getattr(r, "enabled_by", None) != "online"]

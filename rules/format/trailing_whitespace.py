@@ -6,8 +6,6 @@ from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Options, Rule
 
-# Only from the first blank of a run, and possessive: otherwise a long run of spaces
-# inside a line is rescanned from each of its characters (quadratic time).
 # A line break right after a space or tab.  Searching from the (rare) line breaks is far
 # cheaper than trying a `[ \t]+` pattern at every space of the text.
 SPACED_BREAK = re.compile(r"[\r\n](?<=[ \t][\r\n])")
@@ -55,6 +53,8 @@ class TrailingWhitespace(Rule):
         for start, end in runs:
             if start in hard_breaks and "\t" not in text[start:end] or doc.in_code(start):
                 continue
+            if text[start - 1 : start] == "\r" and text[end : end + 1] == "\n":
+                continue  # a blank line between a lone CR and an LF: removing it makes one CRLF of two breaks
             yield self.report(
                 doc,
                 start,

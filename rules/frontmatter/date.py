@@ -111,7 +111,7 @@ class Date(Rule):
         candidates = [_candidate(front, entry, node, target) for entry, node, _, target in found]
         before = current(front)
         good = verify_each(front, candidates, lambda after, keys: keeps_others(before, after, set(keys).__contains__))
-        for (entry, node, message, target), candidate, ok in zip(found, candidates, good):
+        for (_entry, node, message, target), candidate, ok in zip(found, candidates, good):
             fix = self.fix(f"Write the date as {target}", *candidate[0]) if ok else None
             start, end = scalar_region(front, node)
             yield self.report(doc, start, end, message + (f" (it means {target})" if ok else ""), fix)

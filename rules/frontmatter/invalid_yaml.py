@@ -113,7 +113,7 @@ class InvalidYaml(Rule):
 
         candidates = [([edit], (entry.key, whole)) for entry, _, whole, edit in found]
         good = verify_each(front, candidates, whole_values)
-        for (entry, comment, whole, edit), ok in zip(found, good):
+        for (entry, comment, _whole, edit), ok in zip(found, good):
             message = (
                 f"{entry.key!r} is cut short at ` #`: YAML reads {entry.value_node.value!r} and drops "
                 f"{doc.text[comment : edit.end].strip()!r} as a comment"

@@ -112,7 +112,7 @@ class BodyMetadata(Rule):
             return  # we cannot know what a broken front matter lacks
         keys = {norm_key(str(k)) for k in doc.meta}
         tags = doc.tags
-        for node, lines in header_lines(doc):
+        for _node, lines in header_lines(doc):
             for line in lines:
                 prop = parse_property(line)
                 if prop is not None and prop.logseq:

@@ -88,7 +88,7 @@ class ExporterBoilerplate(Rule):
                 yield self._remove(doc, node, f"Template heading `{doc.source(node).strip()}` above the content")
             elif _label(node)[0] in SECTION_LABELS and empty_section(blocks, i):
                 yield self._remove(doc, node, f"Empty section `{doc.source(node).strip()}`")
-        for node, lines in header_lines(doc):
+        for _node, lines in header_lines(doc):
             for line in lines:
                 prop = parse_property(line)
                 if prop is not None and prop.logseq and not prop.value:
