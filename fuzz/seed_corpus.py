@@ -12,10 +12,10 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 
 def main(out: Path, generated: int = 200) -> int:
+    from article_strategies import with_line_endings
     from conftest import docstring_examples  # the tests' reading of the `## Example` blocks
     from hypothesis import HealthCheck, given, settings
 
-    from article_strategies import with_line_endings
     from omnilint.registry import installed_rules
 
     out.mkdir(parents=True, exist_ok=True)

@@ -137,7 +137,7 @@ def test_sigkill_during_fix_write_never_leaves_a_mixed_file(tmp_path: Path, old_
     kills = [("step", rng.randint(1, steps)) for _ in range(STEP_KILLS)]
     kills += [("time", rng.uniform(0.0, duration)) for _ in range(TIMED_KILLS)]
     kills += [("process", rng.uniform(0.2, 1.0)) for _ in range(PROCESS_KILLS)]
-    step_kills_landed = 0
+    step_kills_landed = left_behind = 0
     for kind, where in kills:
         for name, data in old.items():  # the old vault again; temporary files left so far stay
             (folder / name).write_bytes(data)
@@ -154,7 +154,9 @@ def test_sigkill_during_fix_write_never_leaves_a_mixed_file(tmp_path: Path, old_
             proc.kill()
             proc.wait()
         assert_each_file_is_old_or_new(folder, old, new, f"after a kill at {kind} {where}")
+        left_behind += len(temporary_files(folder))
     assert step_kills_landed == STEP_KILLS
+    assert left_behind, "some kill should have left a temporary file for a later run to remove"
     # The next run finishes the job and cleans up after the interrupted ones.
     assert wait(forked_fix_write(folder, 0)) in (0, 1)
     assert snapshot(folder) == {folder / name: data for name, data in new.items()}
