@@ -36,9 +36,8 @@ import time
 from typing import Any
 
 from . import __version__
-from .model import Applicability, Diagnostic, Edit, Fix, Severity
-
 from ._hash import digest
+from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 DIR_NAME = ".omnilint_cache"
 FORMAT = "v1"

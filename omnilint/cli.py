@@ -183,7 +183,6 @@ def _explain(args) -> int:
 
 def _lint(args) -> int:
     from . import runner
-    from .report import get
 
     fix_mode = args.command == "fix"
     overrides = cfg.Overrides(

@@ -6,8 +6,8 @@ import random
 import re
 
 import pytest
-
 from omnilint.rules.format import blank_lines, trailing_whitespace
+
 from omnilint.text import ByteToChar
 
 PIECES = ["a", "b", " ", " ", "\t", "\n", "\n", "\r", "\r\n", "中文", "é", "😀", "  \n", "---\n", "```\n", "\u2028", "\x0c"]
