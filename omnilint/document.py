@@ -7,12 +7,16 @@ front-matter rules never parses Markdown, and none of them parses it twice.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import cached_property
+from typing import TypeVar
 
 from . import frontmatter as fm
 from .markdown import Node, ParsedBody, parse, reference_definitions, scan_obsidian
 from .model import Diagnostic, Fix, Severity
 from .text import LineIndex, dominant_newline, line_bounds
+
+T = TypeVar("T")
 
 
 class Document:
@@ -127,6 +131,7 @@ class Document:
         collector can free; without them the tree goes as soon as the Document does, which
         keeps memory flat over thousands of files and saves the collector the work.
         """
+        self.__dict__.pop("_shared", None)  # rules' derived facts hold nodes too
         parsed = self.__dict__.get("parsed")  # only if it was ever parsed
         if parsed is not None:
             for node in parsed.nodes:
@@ -134,6 +139,18 @@ class Document:
 
     def source(self, node: Node) -> str:
         return self.text[node.start : node.end]
+
+    def shared(self, key: str, compute: Callable[[Document], T]) -> T:
+        """`compute(self)`, worked out once per Document for every rule that asks with `key`.
+
+        Rules of one family often derive the same facts (the duplicate rules each need the
+        document's block sequence); sharing them is the rules' business, so the key names
+        the owner (e.g. "duplicates.blocks").  The value must be treated as read-only.
+        """
+        memo = self.__dict__.setdefault("_shared", {})
+        if key not in memo:
+            memo[key] = compute(self)
+        return memo[key]
 
     # -- diagnostics -------------------------------------------------------
     def diagnostic(

@@ -122,7 +122,10 @@ async def check_all(urls: list[str], settings: OnlineSettings) -> dict[str, UrlS
 
 async def check_one(client, url: str, settings: OnlineSettings, limiter: HostLimiter, slots: asyncio.Semaphore) -> UrlStatus:
     """One URL, with retries and backoff; waits never hold a concurrency slot."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # an invalid IPv6 literal: rate-limited under the empty host
+        host = ""
     status = UrlStatus(url, UNKNOWN, None, "not checked", time.time())
     for attempt in range(max(0, settings.retries) + 1):
         if attempt:

@@ -336,6 +336,8 @@ def _fix(text: str, rules: engine.RuleList, relpath: str, unsafe: bool, known):
         if known is not None and current == text:
             return list(known)
         doc = Document(current, relpath)
+        if last:
+            last[0].release()  # an earlier pass's text: its findings hold no node
         last[:] = [doc]
         return engine.lint(doc, rules)
 

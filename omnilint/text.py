@@ -122,12 +122,12 @@ class ByteToChar:
     """Converts UTF-8 byte offsets (from the parser) to character offsets.
 
     Built per line with C-speed encodes, so CJK-heavy files cost little; within a
-    non-ASCII line the prefix is decoded on demand, onward from the last offset asked
-    for on that line: the parser's offsets mostly move forward, and decoding each one
-    from the line's start made long CJK paragraphs cost quadratic time.
+    non-ASCII line the prefix is decoded on demand, from the nearest offset already
+    converted on that line: decoding each one from the line's start made long CJK
+    paragraphs (one line, many links) cost quadratic time.
     """
 
-    __slots__ = ("_ascii", "_byte_starts", "_char_starts", "_cursor", "_lines")
+    __slots__ = ("_ascii", "_byte_starts", "_char_starts", "_line", "_lines", "_mark_bytes", "_mark_chars")
 
     def __init__(self, text: str) -> None:
         self._ascii = text.isascii()
@@ -146,7 +146,8 @@ class ByteToChar:
         char_starts.append(c)
         lines.append(None)
         self._byte_starts, self._char_starts, self._lines = byte_starts, char_starts, lines
-        self._cursor = (-1, 0, 0)  # (line, byte offset in it, characters before that offset)
+        # Offsets converted on the current line: byte offsets in it (sorted) and their character offsets.
+        self._line, self._mark_bytes, self._mark_chars = -1, [0], [0]
 
     def __call__(self, byte_offset: int) -> int:
         if self._ascii:
@@ -156,9 +157,13 @@ class ByteToChar:
         encoded = self._lines[k]
         if encoded is None or delta == 0:
             return self._char_starts[k] + delta
-        line, done_bytes, done_chars = self._cursor
-        if line != k or delta < done_bytes:
-            done_bytes = done_chars = 0
-        chars = done_chars + len(encoded[done_bytes:delta].decode("utf-8", "surrogatepass"))
-        self._cursor = (k, delta, chars)
+        if self._line != k:
+            self._line, self._mark_bytes, self._mark_chars = k, [0], [0]
+        marks = self._mark_bytes
+        i = bisect_right(marks, delta) - 1
+        if marks[i] == delta:
+            return self._char_starts[k] + self._mark_chars[i]
+        chars = self._mark_chars[i] + len(encoded[marks[i] : delta].decode("utf-8", "surrogatepass"))
+        marks.insert(i + 1, delta)
+        self._mark_chars.insert(i + 1, chars)
         return self._char_starts[k] + chars

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import random
 import re
+import sys
+import unicodedata
+from pathlib import Path
 
 import pytest
 from omnilint.rules.format import blank_lines, trailing_whitespace
+from omnilint.rules.metadata import _wide
+from omnilint.rules.metadata._common import weight
 
 from omnilint.text import ByteToChar
 
@@ -50,3 +55,66 @@ def test_blank_line_runs_equal_the_plain_regex():
         for body in {0, text.find("\n") + 1}:
             expected = [m.span() for m in blank_lines.RUN.finditer(text, body)]
             assert [m.span() for m in blank_lines.runs(text, body)] == expected, repr(text)
+
+
+# -- weight(): wide characters counted by a generated table ----------------------------------------
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF" and unicodedata.category(ch) != "Cn"
+
+
+def plain_weight(text: str) -> int:
+    """What weight() means, one character at a time."""
+    return sum(0 if ch.isspace() else 2 if _is_wide(ch) else 1 for ch in text)
+
+
+def wide_ranges() -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x110000):
+        if _is_wide(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return ranges
+
+
+@pytest.mark.skipif(unicodedata.unidata_version != _wide.UNICODE_VERSION, reason="table made for another Unicode")
+def test_wide_table_is_unicodedata():
+    assert list(_wide.WIDE_RANGES) == wide_ranges()
+
+
+@pytest.mark.skipif(unicodedata.unidata_version != _wide.UNICODE_VERSION, reason="table made for another Unicode")
+def test_weight_of_every_code_point_alone_and_together():
+    everything = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000]
+    assert [weight(ch) for ch in everything] == [plain_weight(ch) for ch in everything]
+    assert weight("".join(everything)) == sum(map(plain_weight, everything))
+
+
+def test_weight_of_mixed_texts():
+    rng = random.Random(3)
+    pieces = [*PIECES, "，", "。", "\u3000", "한국어", "ｆｕｌｌ", "𠀀", "🎉", "—", "\u00a0", "\x85", "\x1f", "カタカナ"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert weight(text) == plain_weight(text), text
+    assert weight("中文 text") == 8 and weight("a b\tc") == 3
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--wide-table"]:
+    items = [f"(0x{a:X}, 0x{b:X})," for a, b in wide_ranges()]
+    lines, line = [], "   "
+    for item in items:
+        if len(line) + len(item) + 1 > 100:
+            lines.append(line)
+            line = "   "
+        line += " " + item
+    table = Path(_wide.__file__)
+    source = table.read_text(encoding="utf-8")
+    head = source[: source.index("UNICODE_VERSION = ")]
+    table.write_text(
+        f"{head}UNICODE_VERSION = {unicodedata.unidata_version!r}\n\nWIDE_RANGES = (\n"
+        + "\n".join([*lines, line])
+        + "\n)\n",
+        encoding="utf-8",
+    )

@@ -93,6 +93,7 @@ def traced_fix(text: str, rules: engine.RuleList = ALL_RULES, unsafe: bool = Fal
     steps = [
         Step(before, after, found, [d for d in found if id(d) in applied_ids])
         for (before, found), (after, _) in zip(chain, chain[1:])
+        if after != before  # a pass whose every fix was refused changed nothing
     ]
     return result, steps
 
@@ -158,6 +159,7 @@ def _undecodable(data: bytes) -> bool:
 @example("a.\r \nb\n\n- c \r", False)  # found by the fuzzer: a refused fix once banned its twins
 @example("A\r\n\r\n\r\nB  \r\n", False)
 @example("---\ntitle: |\n  x\n---\n\n\n# T\n", True)
+@example("[](https://proxy-demo.omnivore-image-cache.app/10x10,sx/data:image/svg+xml,%3Csvg%3E) [Read Original](https://examp]le.com/0)\n", False)  # urlsplit's ValueError once crashed LNK010
 def test_fix_is_idempotent(text: str, unsafe: bool):
     once = engine.fix(text, ALL_RULES, PATH, unsafe)
     no_crash(once.remaining)
@@ -165,13 +167,8 @@ def test_fix_is_idempotent(text: str, unsafe: bool):
     assert twice.text == once.text, [d.code for d in twice.applied]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open bug (issue 7): a pass whose fixes were all refused one by one is traced as a change "
-    "without fixes; reproducer: '[[Omnivore]]\\n\\n***\\n\\n# saved\\n#Omnivore\\n\\nsaved \\t [](https://example.com/0)"
-    "\\n$$\\nx^2\\n$$\\n\\n# saved\\n#Omnivore\\n\\n' with unsafe fixes",
-)
 @given(with_line_endings(), st.booleans())
+@example("[[Omnivore]]\n\n***\n\n# saved\n#Omnivore\n\nsaved \t [](https://example.com/0)\n$$\nx^2\n$$\n", True)
 def test_fixes_change_nothing_outside_their_edits(text: str, unsafe: bool):
     result, steps = traced_fix(text, unsafe=unsafe)
     for step in steps:
@@ -282,13 +279,10 @@ def _same(a, b) -> bool:
 # -- render-preserving fixes --------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open bug (issue 7): unclosed front matter closed by YAML's '...' (so the body starts at 0); "
-    "reproducer: '---\\ntitle: 2023-12-21 19:33:03\\ntitle: |\\n  saved \\t\\n...\\n'",
-)
 @given(with_line_endings())
 @example("a\r\n\r\n\r\nb\r\n")
+@example("---\ntitle: 2023-12-21 19:33:03\ntitle: |\n  saved \t\n...\n")  # a tab and a space: a hard break
+@example("    code\n \n\t\ry\n")  # a lone CR the parser used to misread
 def test_render_preserving_fixes_do_not_change_the_html(text: str):
     result, steps = traced_fix(text)
     for step in steps:
@@ -353,36 +347,47 @@ def _line_tokens(node, text: str) -> list[tuple[int, int, list[str]]]:
     return lines
 
 
-def _removal_allowed(step: Step, start: int, end: int) -> bool:
+def _removal_allowed(step: Step, start: int, end: int, exempt: frozenset[str]) -> bool:
     """Do the edits of rules that say they remove paragraphs cover all of text[start:end]?"""
     covered: set[int] = set()
     for d in step.applied:
-        if getattr(TABLE.get(d.code), "removes_paragraphs", False):
+        if getattr(TABLE.get(d.code), "removes_paragraphs", False) or d.code in exempt:
             for e in d.fix.edits:  # type: ignore[union-attr]
                 covered.update(range(max(e.start, start), min(e.end, end)))
     return all(i in covered or step.before[i].isspace() for i in range(start, end))
 
 
-# Open: META004 removes template lines (`# Full Content:`, an empty `tags::`) without saying
-# so (rules/metadata; reported).  The mark lifts itself once the rule declares it.
-META004_UNDECLARED = pytest.mark.xfail(
-    "META004" in TABLE and not getattr(TABLE["META004"], "removes_paragraphs", False),
-    strict=False,
-    reason="META004 removes paragraphs without removes_paragraphs = True: "
-    "fix_text('--- \\n\\n# Full Content: \\n', unsafe=True) deletes the heading",
+# Open (reported): DUP002 removes a paragraph that nearly repeats another, META003 a heading
+# that repeats the title, META004 template lines (`# Full Content:`, an empty `tags::`), all
+# without declaring `removes_paragraphs`.  Their removals are let through so the property
+# keeps testing every other rule; the test below holds them to it (the mark lifts itself).
+UNDECLARED_REMOVERS = frozenset(
+    code
+    for code in ("DUP002", "META003", "META004")
+    if code in TABLE and not getattr(TABLE[code], "removes_paragraphs", False)
 )
+UNDECLARED_REMOVALS = [
+    "[[Omnivore]]\n\n--- \n\n# Full Content: \n\n--- \n\n# Full Content: \n\n",
+    "saved saved list1Pointer.val ['bitset'][index] ['bitset'][index] [](https://omnivore.app/no_url?q=abc) saved "
+    "list1Pointer.val\n\nsaved saved saved list1Pointer.val ['bitset'][index] ['bitset'][index] "
+    "[](https://omnivore.app/no_url?q=abc) list1Pointer.val\n",
+]
 
 
-@META004_UNDECLARED
-@given(with_line_endings(), st.booleans())
-@example("Lede repeated.\n\nLede repeated.\n\nBody.\n", True)
-def test_no_paragraph_disappears_unless_a_rule_says_it_removes_it(text: str, unsafe: bool):
-    _, steps = traced_fix(text, unsafe=unsafe)
+@pytest.mark.xfail(
+    bool(UNDECLARED_REMOVERS),
+    strict=False,
+    reason=f"{', '.join(sorted(UNDECLARED_REMOVERS))} remove paragraphs without removes_paragraphs = True "
+    "(fix_text(text, unsafe=True) with these texts)",
+)
+@pytest.mark.parametrize("text", UNDECLARED_REMOVALS)
+def test_rules_that_remove_paragraphs_say_so(text: str):
+    _, steps = traced_fix(text, unsafe=True)
     for step in steps:
-        assert_no_paragraph_lost(step)
+        assert_no_paragraph_lost(step, exempt=frozenset())
 
 
-def assert_no_paragraph_lost(step: Step) -> None:
+def assert_no_paragraph_lost(step: Step, exempt: frozenset[str] | None = None) -> None:
     """Each line of prose is still in the text (its words in order) or in the front matter
     (a `tags:: x` line moved there), unless a rule that says so removed it."""
     after_doc = Document(step.after, PATH)
@@ -397,7 +402,8 @@ def assert_no_paragraph_lost(step: Step) -> None:
         if kept(_tokens(" ".join(n.value for n in node.walk() if n.kind in _VISIBLE))):
             continue
         for start, end, words in _line_tokens(node, step.before):
-            assert kept(words) or _removal_allowed(step, start, end), (
+            exempted = UNDECLARED_REMOVERS if exempt is None else exempt
+            assert kept(words) or _removal_allowed(step, start, end, exempted), (
                 f"{sorted({d.code for d in step.applied})} removed {step.before[start:end]!r}"
                 f" of the paragraph {step.before[node.start:node.end]!r}"
             )
@@ -410,7 +416,6 @@ def _sample_files() -> list[Path]:
     return sorted(CORPUS_SAMPLE.rglob("*.md")) if CORPUS_SAMPLE.is_dir() else []
 
 
-@META004_UNDECLARED
 @pytest.mark.skipif(not _sample_files(), reason="the shared corpus sample is not here")
 def test_every_promise_holds_on_the_real_sample():
     """Every pass of `fix --unsafe-fixes` over the real files, checked like the generated ones."""
@@ -438,31 +443,18 @@ def test_every_promise_holds_on_the_real_sample():
 # -- pathological sizes (examples, not generated: each is one big input) ------------------------------
 
 
-# Open bugs in rules another helper is writing (reported; remove the marks once fixed).
-DUP_RECURSION = pytest.mark.xfail(
-    strict=False,
-    reason='DUP001/DUP002 crash (RecursionError in rules/duplicates/_blocks.py walk): check_text(">" * 2000 + " quote\\n")',
-)
-DUP_QUADRATIC = pytest.mark.xfail(
-    strict=False,
-    run=False,  # minutes, not a failure: quadratic time
-    reason='DUP001/DUP002 quadratic: _BACKLINK_TEXT r"\\(?\\s*View Highlight" rescans a run of spaces from each '
-    'position; check_text("a" + " " * 16000 + "b\\n") takes 1.6 s, 10^5 spaces about a minute',
-)
-
-
 @pytest.mark.parametrize(
     "text",
     [
         pytest.param("[" * 100_000, id="1e5-open-brackets"),
         pytest.param("[" * 100_000 + "]" * 100_000 + "(" * 100_000, id="1e5-nested-brackets"),
-        pytest.param(">" * 100_000 + " quote\n", id="1e5-blockquote-markers", marks=DUP_RECURSION),
-        pytest.param("> " * 100_000 + "quote\n", id="1e5-spaced-blockquote-markers", marks=DUP_RECURSION),
+        pytest.param(">" * 100_000 + " quote\n", id="1e5-blockquote-markers"),
+        pytest.param("> " * 100_000 + "quote\n", id="1e5-spaced-blockquote-markers"),
         pytest.param("*" * 100_000 + "a", id="1e5-emphasis-markers"),
         pytest.param("".join("  " * i + "- x\n" for i in range(400)), id="deep-list-long-indents"),
         pytest.param("\n" * 100_000 + "x", id="1e5-blank-lines"),
         pytest.param(" \n" * 100_000 + "x", id="1e5-whitespace-lines"),
-        pytest.param("a" + " " * 100_000 + "b\n", id="1e5-inner-spaces", marks=DUP_QUADRATIC),
+        pytest.param("a" + " " * 100_000 + "b\n", id="1e5-inner-spaces"),
         pytest.param("---\na: " + "[" * 10_000 + "]" * 10_000 + "\n---\nbody\n", id="deep-yaml-flow"),
         pytest.param("#" + "1" * 100_000 + " [x](" + "(" * 50_000 + "\n", id="long-tag-and-parens"),
     ],

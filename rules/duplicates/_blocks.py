@@ -105,10 +105,13 @@ def prose(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = _BLOCK_ID.sub("", text)
-    text = _BACKLINK_TEXT.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    # Whitespace folded first: `\s*View Highlight` tried at each space of a long run was quadratic.
+    text = _BLOCK_ID.sub("", _SPACE.sub(" ", text))
+    if "View Highlight" in text or "⤴" in text:
+        text = _SPACE.sub(" ", _BACKLINK_TEXT.sub(" ", text))
+    return text.strip()
 
 
 def info_of(doc: Document, node: Node) -> int:
@@ -134,7 +137,7 @@ _CODE_SYMBOLS = "{}[]()<>=;|&$\\"
 
 def looks_like_code(source: str) -> bool:
     """Is this block code that lost its fences (as exporters often do)?"""
-    text = html.unescape(source)
+    text = html.unescape(source) if "&" in source else source
     if "```" in text or "~~~" in text:
         return True
     lines = [ln.strip().lstrip("> ").strip() for ln in text.splitlines()]
@@ -170,14 +173,29 @@ def title_texts(doc: Document) -> set[str]:
 
 
 def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list[Entry]:
-    """Every block of the body in reading order (see the module docstring)."""
-    found: list[Entry] = []
+    """Every block of the body in reading order (see the module docstring); an entry counts
+    on its own (`key`) when its prose weighs `min_length` and, with `skip_code_like`, it does
+    not look like code.  The entries are fresh: the caller may annotate them."""
+    found = []
+    for base, size in doc.shared("duplicates.blocks", _blocks):
+        entry = Entry(base.node, base.parent, base.index, base.text, None, base.zone, base.depth, base.info,
+                      base.separator, base.code_like)
+        if base.text and not (skip_code_like and base.code_like) and size >= min_length:
+            entry.key = base.text
+        found.append(entry)
+    return found
+
+
+def _blocks(doc: Document) -> list[tuple[Entry, int]]:
+    """The block sequence with each entry's prose weight, worked out once per document for
+    all three duplicate rules."""
+    found: list[tuple[Entry, int]] = []
     titles = title_texts(doc)
     section: list[tuple[int, bool]] = []  # open top-level headings: (level, is a highlights section)
 
     def add(node: Node, parent: Node, depth: int) -> None:
         entry = Entry(node, parent, len(found), depth=depth)
-        found.append(entry)
+        found.append((entry, 0))
         if node.kind in _BARRIERS:
             entry.separator = node.kind == "thematic_break"
             return
@@ -190,13 +208,17 @@ def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list
         # Highlights are quotes or list items under a Highlights heading, or carry a back-link.
         if _is_backlinked(node) or (depth > 0 and any(flag for _, flag in section)):
             entry.zone = "highlights"
-        if skip_code_like and looks_like_code(doc.text[node.start : node.end]):
-            entry.code_like = True  # never counts on its own; an equal copy may still extend a run
-        elif weight(prose(entry.text)) >= min_length:
-            entry.key = entry.text
+        entry.code_like = looks_like_code(doc.text[node.start : node.end])  # never counts on its own
+        found[-1] = (entry, weight(prose(entry.text)))
 
-    def walk(container: Node, depth: int) -> None:
-        for node in container.children:
+    # An explicit stack, not recursion: a quote nested 10^5 deep must not exhaust Python's stack.
+    stack: list[tuple[Node, int, int]] = [(doc.root, 0, 0)]  # (container, depth, next child)
+    while stack:
+        container, depth, i = stack.pop()
+        children = container.children
+        while i < len(children):
+            node = children[i]
+            i += 1
             kind = node.kind
             if kind == "heading" and depth == 0:
                 while section and section[-1][0] >= node.level:
@@ -210,15 +232,20 @@ def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list
                     if part.kind == "table_row":
                         add(part, node, depth + 1)
             elif kind == "list":
-                for item in node.children:
-                    if _simple_item(item):
-                        add(item, node, depth + 1)
-                    else:
-                        walk(item, depth + 1)
+                stack.append((container, depth, i))
+                stack.append((node, depth, 0))  # its simple items are entries, the others containers
+                break
+            elif container.kind == "list":  # an item that is not simple: walked as a container
+                if _simple_item(node):
+                    add(node, container, depth + 1)
+                else:
+                    stack.append((container, depth, i))
+                    stack.append((node, depth + 1, 0))
+                    break
             elif kind in _CONTAINERS or kind == "item":
-                walk(node, depth + 1)
-
-    walk(doc.root, 0)
+                stack.append((container, depth, i))
+                stack.append((node, depth + 1, 0))
+                break
     return found
 
 

@@ -18,7 +18,7 @@ class TrailingWhitespace(Rule):
     ## Why is this bad?
     Trailing whitespace is invisible, makes diffs noisy and is a common exporter
     artefact.  A line ending in spaces that *is* a hard line break (two or more
-    spaces inside a paragraph) is meaning, not noise, and is kept.  Code blocks are
+    spaces, or a tab and more, inside a paragraph) is meaning, not noise, and is kept.  Code blocks are
     left alone (their whitespace is content); front matter is FM010's business.
 
     ## Example
@@ -51,7 +51,7 @@ class TrailingWhitespace(Rule):
             return
         hard_breaks = {n.start for n in doc.nodes if n.kind == "hardbreak"}
         for start, end in runs:
-            if start in hard_breaks and "\t" not in text[start:end] or doc.in_code(start):
+            if start in hard_breaks or doc.in_code(start):  # the parser's word: tabs count too
                 continue
             if text[start - 1 : start] == "\r" and text[end : end + 1] == "\n":
                 continue  # a blank line between a lone CR and an LF: removing it makes one CRLF of two breaks

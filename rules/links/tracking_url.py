@@ -134,6 +134,8 @@ def _query_pairs(url: str) -> list[tuple[str, str]]:
 
 def _wrapped_target(url: str) -> str | None:
     host = host_of(url)
+    if not host:  # no host, or one urlsplit refuses (an invalid IPv6 literal)
+        return None
     path = urlsplit(url).path.rstrip("/")
     for wrapper_host, wrapper_path, param in WRAPPERS:
         if host_in(host, [wrapper_host]) and path == wrapper_path:
@@ -168,8 +170,11 @@ def _de_amp(url: str) -> str | None:
         m = pattern.match(url)
         if m:
             return ("https://" if m.group(1) else "http://") + m.group(2)
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # e.g. `https://examp]le.com`: not an address anyone could canonicalise
+        return None
     segments = parts.path.split("/")
     new_path = parts.path
     if len(segments) > 2 and segments[1].lower() == "amp":

@@ -348,16 +348,31 @@ def heading_text(node: Node) -> str:
     return fold(node.plain_text()).rstrip(" :：")
 
 
+_WIDE: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+_FIRST_WIDE = "\u1100"  # no code point below it is wide
+
+
 def weight(text: str) -> int:
-    """Length in reading units: CJK and other wide characters count double."""
+    """Length in reading units, whitespace aside: CJK and other wide characters count double."""
     if text.isascii():
-        return len(text) - sum(text.count(c) for c in " \t\r\n")
-    n = 0
-    for ch in text:
-        if ch.isspace():
-            continue
-        n += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-    return n
+        return len(text) - sum(text.count(c) for c in " \t\r\n\f\v\x1c\x1d\x1e\x1f")
+    visible = "".join(text.split())  # split() drops exactly what str.isspace() calls whitespace
+    top = max(visible, default="")
+    if top < _FIRST_WIDE:
+        return len(visible)
+    global _WIDE
+    if _WIDE is None:  # compiled on the first wide text: most runs of one file never need it
+        from ._wide import WIDE_RANGES
+
+        # Two classes: re checks a class of BMP ranges with a table, one with astral ranges range by range.
+        bmp = "".join(f"{chr(a)}-{chr(min(b, 0xFFFF))}" for a, b in WIDE_RANGES if a <= 0xFFFF)
+        astral = "".join(f"{chr(max(a, 0x10000))}-{chr(b)}" for a, b in WIDE_RANGES if b > 0xFFFF)
+        _WIDE = re.compile(f"[{bmp}]+"), re.compile(f"[{astral}]")
+    runs, astral_wide = _WIDE
+    wide = len(visible) - len(runs.sub("", visible))
+    if top > "\uffff":
+        wide += len(astral_wide.findall(visible))
+    return len(visible) + wide
 
 
 def title_variants(title: str) -> set[str]:
