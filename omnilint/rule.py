@@ -93,6 +93,10 @@ class CorpusRule(Rule):
     """
 
     needs_files: ClassVar[bool] = False
+    # A rule that keeps a file of its own between runs (LNK011's verdict cache) sets
+    # `needs_root = True`: the runner adds the project root (the config's folder, else the
+    # working folder) under `options[PROJECT_ROOT]`, to resolve relative paths against.
+    needs_root: ClassVar[bool] = False
 
     def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
         return ()
@@ -120,6 +124,8 @@ class Span:
 
 # The option key under which the runner passes `ProjectFiles` to a corpus rule with `needs_files`.
 PROJECT_FILES = "project-files"
+# The option key under which the runner passes the project root (a str) to a rule with `needs_root`.
+PROJECT_ROOT = "project-root"
 
 
 @dataclass(frozen=True)

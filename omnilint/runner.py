@@ -22,7 +22,7 @@ from . import engine
 from .document import Document
 from .fixer import Rejected, apply_edits, fix_text, non_overlapping, verify
 from .model import Applicability, Diagnostic, Severity
-from .rule import PROJECT_FILES, CorpusRule, ProjectFiles
+from .rule import PROJECT_FILES, PROJECT_ROOT, CorpusRule, ProjectFiles
 from .text import UndecodableError, decode, encode
 
 IO_CODE = "IO001"
@@ -635,6 +635,9 @@ def _corpus_phase(results: list[FileResult], job: Job) -> None:
             if key not in listings:  # one walk per set of files, shared by the rules that need it
                 listings[key] = project_files([index[d] for d in facts], job)
             options = {**options, PROJECT_FILES: listings[key]}
+        if getattr(rule, "needs_root", False):
+            settings = settings_for(Path(first.path), job)
+            options = {**options, PROJECT_ROOT: str(settings.root) if settings.source is not None else os.getcwd()}
         try:
             for display, d in rule.check_corpus(facts, options):
                 index[display].diagnostics.append(d)

@@ -205,6 +205,21 @@ def test_lnk011_reports_only_dead_urls_once_per_url(server, tmp_path):
     assert requests_sent() == sent  # the second run answers from the cache
 
 
+def test_a_relative_cache_file_lives_in_the_project_root_not_the_working_folder(server, tmp_path, monkeypatch):
+    project, elsewhere = tmp_path / "vault", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    write_project(project, server)
+    config = (project / "omnilint.toml").read_text(encoding="utf-8")
+    (project / "omnilint.toml").write_text(
+        config.replace(f'"{(project / "cache.json").as_posix()}"', '"state/online.json"'), encoding="utf-8"
+    )
+    monkeypatch.chdir(elsewhere)
+    runner.run([str(project)], runner.Job(overrides=cfg.Overrides(online=True)), jobs=1)
+    assert (project / "state" / "online.json").is_file()
+    assert not any(elsewhere.iterdir())
+
+
 def test_lnk011_is_off_without_online(server, tmp_path):
     write_project(tmp_path, server)
     (tmp_path / "omnilint.toml").write_text("", encoding="utf-8")

@@ -126,6 +126,7 @@ class DuplicatedBlock(Rule):
     name = "duplicated-block"
     summary = "A block repeats an earlier block"
     fixable = "safe"
+    removes_paragraphs = True  # the copy goes; its twin stays
     options: ClassVar[dict[str, Any]] = {"min-length": 40, "skip-code-like": True}
 
     def check(self, doc: Document, options: Options):

@@ -98,6 +98,7 @@ class NearDuplicateBlock(Rule):
     name = "near-duplicate-block"
     summary = "A block is nearly the same as an earlier block"
     fixable = "unsafe"
+    removes_paragraphs = True  # the poorer of two nearly equal copies goes
     options: ClassVar[dict[str, Any]] = {"threshold": 0.9, "min-length": 80, "skip-code-like": True}
 
     def check(self, doc: Document, options: Options):

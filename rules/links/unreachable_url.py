@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from omnilint.document import Document
-from omnilint.rule import CorpusRule, Options, Span
+from omnilint.rule import PROJECT_ROOT, CorpusRule, Options, Span
 
 from ._common import is_web_url
 
@@ -20,8 +21,9 @@ class UnreachableUrl(CorpusRule):
     at most `concurrency` requests in flight, `per-host-rate` request starts per
     second and host, a `timeout` in seconds, `retries` with exponential backoff,
     HEAD first and GET when HEAD fails.  Verdicts are cached in `cache-file`
-    (relative to the working folder) for `cache-ttl` seconds, so re-runs do
-    not fetch again.
+    (a relative path is taken from the project root: the config file's folder,
+    else the working folder) for `cache-ttl` seconds, so re-runs do not fetch
+    again.
 
     ## Why is this bad?
     Saved articles outlive the pages they link to; a dead link is worth
@@ -46,6 +48,7 @@ class UnreachableUrl(CorpusRule):
     summary = "External URLs that answer 404/410 or whose host does not resolve (network; --online)"
     default_enabled = False
     enabled_by = "online"
+    needs_root = True
     options = {
         "timeout": 10.0,
         "concurrency": 16,
@@ -71,7 +74,7 @@ class UnreachableUrl(CorpusRule):
             per_host_rate=float(options["per-host-rate"]),
             retries=int(options["retries"]),
             cache_ttl=float(options["cache-ttl"]),
-            cache_file=str(options["cache-file"]),
+            cache_file=os.path.join(str(options.get(PROJECT_ROOT, ".")), str(options["cache-file"])),
         )
         urls = sorted({url for file_facts in facts.values() for url, _ in file_facts["urls"]})
         if not urls:

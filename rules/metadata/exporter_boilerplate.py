@@ -78,6 +78,7 @@ class ExporterBoilerplate(Rule):
     name = "exporter-boilerplate"
     summary = "Template scaffolding with nothing under it"
     fixable = "unsafe"
+    removes_paragraphs = True  # template lines such as `# Full Content:`
 
     def check(self, doc: Document, options: Options):
         blocks = doc.root.children

@@ -78,6 +78,7 @@ class RepeatedTitleHeading(Rule):
     name = "repeated-title-heading"
     summary = "A heading repeats the document title"
     fixable = "safe"
+    removes_paragraphs = True  # a heading that only repeats the title
     options: ClassVar[dict[str, Any]] = {"first-h1": "allow"}
     option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"first-h1": FIRST_H1_MODES}
 
