@@ -189,11 +189,13 @@ def _fix_passes(
             return FixResult(original, text, applied, rejected, diagnostics, n - 1)
         # A final fix (the formatter) waits until every other fix is done.
         candidates = [d for d in candidates if not d.fix.final] or candidates  # type: ignore[union-attr]
-        # Render-preserving fixes go first and alone, so their promise can be checked.
+        # Render-preserving fixes are checked on their own, so their promise can be held to.
         preserving = [d for d in candidates if d.fix.preserves_render]  # type: ignore[union-attr]
         batch = non_overlapping(preserving or candidates)
         new = apply_edits(text, (e for d in batch for e in d.fix.edits))  # type: ignore[union-attr]
         why = verify(text, new, batch)
+        if why is None and preserving and len(preserving) < len(candidates):
+            new, batch = _and_the_others(text, new, batch, candidates)
         if why is not None:
             new, kept = _one_by_one(text, batch, banned_fixes, rejected)
             batch = kept
@@ -211,6 +213,28 @@ def _fix_passes(
     if pending:
         return FixResult(original, text, pending, rejected, last, -1)
     return FixResult(original, text, applied, rejected, last, max_passes)
+
+
+def _and_the_others(
+    text: str, checked: str, batch: list[Diagnostic], candidates: list[Diagnostic]
+) -> tuple[str, list[Diagnostic]]:
+    """Add the other fixes that touch none of `batch` to the same pass (one lint fewer per
+    file): `checked` (the text with `batch` alone) has passed its render check, and the
+    others are verified as a step from it.  When they fail, the pass is `batch` alone."""
+    taken = _Spans()
+    for d in batch:
+        for e in d.fix.edits:  # type: ignore[union-attr]
+            taken.add((e.start, e.end))
+    others = [d for d in candidates if not d.fix.preserves_render]  # type: ignore[union-attr]
+    added = [
+        d for d in non_overlapping(others) if not any(taken.touches((e.start, e.end)) for e in d.fix.edits)  # type: ignore[union-attr]
+    ]
+    if not added:
+        return checked, batch
+    new = apply_edits(text, (e for d in [*batch, *added] for e in d.fix.edits))  # type: ignore[union-attr]
+    if verify(checked, new, added) is not None:
+        return checked, batch
+    return new, [*batch, *added]
 
 
 def _one_by_one(

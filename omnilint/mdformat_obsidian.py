@@ -531,8 +531,15 @@ RENDERERS: Mapping[str, Callable[[RenderTreeNode, RenderContext], str]] = {
 }
 
 
+def _empty_heading(text: str, node: RenderTreeNode, context: RenderContext) -> str:
+    """`#` for an empty heading, not mdformat's `# `: a trailing space FMT001 would remove
+    (and the two fixes would undo each other forever)."""
+    return text.rstrip(" ") if not text.strip("# ") else text
+
+
 POSTPROCESSORS: Mapping[str, Callable[[str, RenderTreeNode, RenderContext], str]] = {
     "paragraph": _unescape_tick_box_links,
+    "heading": _empty_heading,
     "root": _restore_source,
 }
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from omnilint.rules.format import blank_lines, trailing_whitespace
+from omnilint.rules.duplicates import _blocks
 from omnilint.rules.metadata import _wide
 from omnilint.rules.metadata._common import weight
 
@@ -99,6 +100,27 @@ def test_weight_of_mixed_texts():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert weight(text) == plain_weight(text), text
     assert weight("中文 text") == 8 and weight("a b\tc") == 3
+
+
+# -- code-like lines: the patterns taken apart in rules/duplicates/_blocks.py ---------------------
+
+CODE_END = re.compile(r"(?:[{};]|\)\s*:|\):?\s*\{|=>)\s*$")
+CODE_OPERATOR = re.compile(r"==|!=|=>|->|&&|\|\||\+=|-=|\+\+|::|\b[A-Za-z_]\w*\.[A-Za-z_]\w*\(|^[A-Za-z_][\w.\[\]]* = \S")
+
+
+def plain_code_line(line: str) -> bool:
+    return bool(_blocks._CODE_START.match(line) or CODE_END.search(line) or CODE_OPERATOR.search(line))
+
+
+def test_code_lines_equal_the_plain_patterns():
+    rng = random.Random(11)
+    alphabet = "ab_Z9é.( )=;:{}>-&|+[]\t"
+    words = ["x.push(", "é.f(", "_a.b(", "9a.b(", "a.b.c(", "if (", "return ", "a = b", "=> ", "):", ") :", "::"]
+    for _ in range(100_000):
+        line = "".join(rng.choice(alphabet) if rng.random() < 0.8 else rng.choice(words) for _ in range(rng.randint(1, 14)))
+        line = line.strip()
+        if line:
+            assert _blocks.is_code_line(line) == plain_code_line(line), line
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--wide-table"]:

@@ -283,6 +283,7 @@ def _same(a, b) -> bool:
 @example("a\r\n\r\n\r\nb\r\n")
 @example("---\ntitle: 2023-12-21 19:33:03\ntitle: |\n  saved \t\n...\n")  # a tab and a space: a hard break
 @example("    code\n \n\t\ry\n")  # a lone CR the parser used to misread
+@example("# \t\n#Omnivore\n\n")  # mdformat wrote `# ` for an empty heading; FMT001 took the space again
 def test_render_preserving_fixes_do_not_change_the_html(text: str):
     result, steps = traced_fix(text)
     for step in steps:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from omnilint.rules.metadata._common import (
     SECTION_LABELS,
@@ -44,19 +43,52 @@ _BLOCKISH = frozenset(
 _BACKLINK_HOSTS = ("omnivore.app/me/", "read.readwise.io/read/", "readwise.io/open/")
 
 
-@dataclass(eq=False)
+class Block:
+    """One block of a document as the duplicate rules see it; shared by the three rules, so
+    read-only.  What only some blocks need (code-likeness, information) is worked out on
+    first use."""
+
+    __slots__ = ("_code_like", "_doc", "_info", "depth", "index", "node", "parent", "separator", "size", "text", "zone")
+
+    def __init__(self, doc: Document, node: Node, parent: Node, index: int, depth: int) -> None:
+        self._doc, self.node, self.parent, self.index, self.depth = doc, node, parent, index, depth
+        self.text = ""  # normalised text ("" for barriers and title headings)
+        self.zone = "content"  # "highlights" for highlight lists: they quote the content by design
+        self.separator = False
+        self.size = 0  # weight of the prose
+        self._code_like: bool | None = None
+        self._info: int | None = None
+
+    @property
+    def code_like(self) -> bool:
+        if self._code_like is None:
+            self._code_like = looks_like_code(self._doc.text[self.node.start : self.node.end])
+        return self._code_like
+
+    @property
+    def info(self) -> int:
+        if self._info is None:
+            self._info = info_of(self._doc, self.node)
+        return self._info
+
+
 class Entry:
-    node: Node
-    parent: Node
-    index: int
-    text: str = ""  # normalised text ("" for barriers and code-like blocks)
-    key: str | None = None  # the text when long enough to count on its own
-    zone: str = "content"  # "highlights" for highlight lists: they quote the content by design
-    depth: int = 0
-    info: int = 0
-    separator: bool = False
-    code_like: bool = False
-    tokens: list[str] = field(default_factory=list)
+    """A block in one rule's view: `key` is its text when it counts on its own."""
+
+    __slots__ = ("block", "key", "tokens")
+
+    def __init__(self, block: Block, key: str | None) -> None:
+        self.block, self.key = block, key
+        self.tokens: list[str] = []
+
+    node = property(lambda self: self.block.node)
+    parent = property(lambda self: self.block.parent)
+    index = property(lambda self: self.block.index)
+    text = property(lambda self: self.block.text)
+    zone = property(lambda self: self.block.zone)
+    depth = property(lambda self: self.block.depth)
+    separator = property(lambda self: self.block.separator)
+    info = property(lambda self: self.block.info)
 
 
 # -- normalisation -----------------------------------------------------------------------
@@ -107,11 +139,14 @@ def prose(text: str) -> str:
 def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    # Whitespace folded first: `\s*View Highlight` tried at each space of a long run was quadratic.
-    text = _BLOCK_ID.sub("", _SPACE.sub(" ", text))
+    if "^" in text:
+        text = _BLOCK_ID.sub("", _SPACE.sub(" ", text))
+    # Whitespace folded (split() and re's \s agree) before `\s*View Highlight` is looked
+    # for: tried at each space of a long run, it took quadratic time.
+    text = " ".join(text.split())
     if "View Highlight" in text or "⤴" in text:
-        text = _SPACE.sub(" ", _BACKLINK_TEXT.sub(" ", text))
-    return text.strip()
+        text = " ".join(_BACKLINK_TEXT.sub(" ", text).split())
+    return text
 
 
 def info_of(doc: Document, node: Node) -> int:
@@ -128,11 +163,44 @@ _CODE_START = re.compile(
     r"|import |from \S+ import|#include|public |private |protected |static |void |int |console\.|print\(|printf\("
     r"|\$ |>>> |// |/\*|\*/|#!|<\/?[a-z][\w-]*[ >]|SELECT |sudo |npm |pip |git |cd |echo )"
 )
-_CODE_END = re.compile(r"(?:[{};]|\)\s*:|\):?\s*\{|=>)\s*$")
-_CODE_OPERATOR = re.compile(
-    r"==|!=|=>|->|&&|\|\||\+=|-=|\+\+|::|\b[A-Za-z_]\w*\.[A-Za-z_]\w*\(|^[A-Za-z_][\w.\[\]]* = \S"
-)
-_CODE_SYMBOLS = "{}[]()<>=;|&$\\"
+# What `(?:[{};]|\)\s*:|\):?\s*\{|=>)\s*$`, `==|!=|…|\b[A-Za-z_]\w*\.[A-Za-z_]\w*\(|^[A-Za-z_][\w.\[\]]* = \S`
+# matched, taken apart so that no pattern is tried at every position of every line of prose
+# (tests/test_engine_speed.py holds the parts to those two patterns).
+_CODE_OPERATOR = re.compile(r"==|!=|=>|->|&&|\|\||\+=|-=|\+\+|::")
+_CODE_ASSIGNMENT = re.compile(r"[A-Za-z_][\w.\[\]]* = \S")
+_DOT_CALL = re.compile(r"\.[A-Za-z_]\w*\(")
+_IDENTIFIER_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_CODE_SYMBOLS = re.compile(r"[{}\[\]()<>=;|&$\\]")
+
+
+def _ends_like_code(line: str) -> bool:
+    """Ends in `{`, `}`, `;`, `=>` or `):` (the line is stripped)."""
+    last = line[-1]
+    return last in "{};" or line.endswith("=>") or (last == ":" and line[:-1].rstrip().endswith(")"))
+
+
+def _has_method_call(line: str) -> bool:
+    """`name.method(`: found from its dot, then the whole word before the dot is checked."""
+    if "(" not in line:
+        return False
+    for m in _DOT_CALL.finditer(line):
+        end = start = m.start()
+        while start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_"):  # re's \w
+            start -= 1
+        if start < end and line[start] in _IDENTIFIER_START:
+            return True
+    return False
+
+
+def is_code_line(line: str) -> bool:
+    """Does a stripped, non-empty line start, end or operate like code?"""
+    return bool(
+        _CODE_START.match(line)
+        or _ends_like_code(line)
+        or _CODE_OPERATOR.search(line)
+        or _CODE_ASSIGNMENT.match(line)
+        or _has_method_call(line)
+    )
 
 
 def looks_like_code(source: str) -> bool:
@@ -144,11 +212,10 @@ def looks_like_code(source: str) -> bool:
     lines = [ln for ln in lines if ln]
     if not lines:
         return False
-    code_lines = sum(1 for ln in lines if _CODE_START.match(ln) or _CODE_END.search(ln) or _CODE_OPERATOR.search(ln))
-    if code_lines * 2 >= len(lines):
+    if sum(1 for ln in lines if is_code_line(ln)) * 2 >= len(lines):
         return True
-    symbols = sum(text.count(c) for c in _CODE_SYMBOLS)
-    return symbols > 0.12 * max(1, weight(text))
+    symbols = len(_CODE_SYMBOLS.findall(text))
+    return symbols > 0 and symbols > 0.12 * max(1, weight(text))
 
 
 # -- the entry sequence ------------------------------------------------------------------------
@@ -175,41 +242,38 @@ def title_texts(doc: Document) -> set[str]:
 def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list[Entry]:
     """Every block of the body in reading order (see the module docstring); an entry counts
     on its own (`key`) when its prose weighs `min_length` and, with `skip_code_like`, it does
-    not look like code.  The entries are fresh: the caller may annotate them."""
+    not look like code (such a block may still extend a run of copies).  The entries are
+    fresh: the caller may annotate them."""
     found = []
-    for base, size in doc.shared("duplicates.blocks", _blocks):
-        entry = Entry(base.node, base.parent, base.index, base.text, None, base.zone, base.depth, base.info,
-                      base.separator, base.code_like)
-        if base.text and not (skip_code_like and base.code_like) and size >= min_length:
-            entry.key = base.text
-        found.append(entry)
+    for block in doc.shared("duplicates.blocks", _blocks):
+        counts = block.text and block.size >= min_length and not (skip_code_like and block.code_like)
+        found.append(Entry(block, block.text if counts else None))
     return found
 
 
-def _blocks(doc: Document) -> list[tuple[Entry, int]]:
-    """The block sequence with each entry's prose weight, worked out once per document for
-    all three duplicate rules."""
-    found: list[tuple[Entry, int]] = []
+def _blocks(doc: Document) -> list[Block]:
+    """The block sequence, worked out once per document for all three duplicate rules."""
+    found: list[Block] = []
     titles = title_texts(doc)
     section: list[tuple[int, bool]] = []  # open top-level headings: (level, is a highlights section)
 
     def add(node: Node, parent: Node, depth: int) -> None:
-        entry = Entry(node, parent, len(found), depth=depth)
-        found.append((entry, 0))
+        block = Block(doc, node, parent, len(found), depth)
+        found.append(block)
         if node.kind in _BARRIERS:
-            entry.separator = node.kind == "thematic_break"
+            block.separator = node.kind == "thematic_break"
+            block._info = 0
             return
         raw = _inline_text(node)
-        entry.separator = raw.strip() in SEPARATOR_TEXTS
+        block.separator = raw.strip() in SEPARATOR_TEXTS
         if node.kind == "heading" and heading_text(node) in titles:
+            block._info = 0
             return  # a title repeated as a heading is META003's to report
-        entry.text = normalise(raw)
-        entry.info = info_of(doc, node)
+        block.text = normalise(raw)
         # Highlights are quotes or list items under a Highlights heading, or carry a back-link.
         if _is_backlinked(node) or (depth > 0 and any(flag for _, flag in section)):
-            entry.zone = "highlights"
-        entry.code_like = looks_like_code(doc.text[node.start : node.end])  # never counts on its own
-        found[-1] = (entry, weight(prose(entry.text)))
+            block.zone = "highlights"
+        block.size = weight(prose(block.text))
 
     # An explicit stack, not recursion: a quote nested 10^5 deep must not exhaust Python's stack.
     stack: list[tuple[Node, int, int]] = [(doc.root, 0, 0)]  # (container, depth, next child)

@@ -3,8 +3,9 @@ from __future__ import annotations
 import heapq
 import re
 import zlib
-from difflib import SequenceMatcher
+from collections import Counter
 from itertools import pairwise
+from difflib import SequenceMatcher
 from typing import Any, ClassVar
 
 from omnilint.document import Document
@@ -32,13 +33,19 @@ def sketch(toks: list[str]) -> list[int]:
     if len(toks) < 3:
         grams = set(toks)
     else:
-        grams = {f"{a}\x1f{b}" for a, b in pairwise(toks)}
+        grams = {f"{a}\x1f{b}" for a, b in pairwise(toks)}  # (measured faster than hashing tokens once)
     hashes = {zlib.crc32(g.encode("utf-8")) for g in grams}
     return heapq.nsmallest(SKETCH_SIZE, hashes)
 
 
-def similarity(a: list[str], b: list[str], threshold: float) -> float:
-    """Word-level similarity (difflib's ratio), 0 when the cheap upper bounds rule it out."""
+def similarity(a: list[str], b: list[str], threshold: float, bags: tuple[Counter, Counter] | None = None) -> float:
+    """Word-level similarity (difflib's ratio), 0 when the cheap upper bounds rule it out.
+
+    `bags` (the tokens counted) give difflib's quick_ratio bound without building a matcher."""
+    if bags is not None:
+        shared = sum((bags[0] & bags[1]).values())
+        if a and b and 2.0 * shared / (len(a) + len(b)) < threshold:
+            return 0.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
         return 0.0
@@ -107,6 +114,7 @@ class NearDuplicateBlock(Rule):
         compared = [e for e in seq if e.key is not None and e.node.kind in COMPARED_KINDS]
         for entry in compared:
             entry.tokens = tokens(prose(entry.text))
+        bags: dict[int, Counter] = {}  # tokens counted, per entry compared at all
         best: dict[int, tuple[float, Entry]] = {}
         for earlier, later in candidates(compared):
             if earlier.zone != later.zone or earlier.key == later.key:
@@ -114,7 +122,10 @@ class NearDuplicateBlock(Rule):
             a, b = earlier.tokens, later.tokens
             if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
                 continue  # the length difference alone puts them below the threshold
-            score = similarity(a, b, threshold)
+            for e in (earlier, later):
+                if e.index not in bags:
+                    bags[e.index] = Counter(e.tokens)
+            score = similarity(a, b, threshold, (bags[earlier.index], bags[later.index]))
             if score >= threshold and score > best.get(later.index, (0.0, None))[0]:
                 best[later.index] = (score, earlier)
         reported: set[int] = set()
