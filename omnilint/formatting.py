@@ -21,7 +21,6 @@ mdformat is imported only here, and only when formatting is asked for: a plain
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -147,6 +146,8 @@ def versions() -> str:
 @contextmanager
 def _quiet_mdformat() -> Iterator[None]:
     """mdformat logs warnings (e.g. about YAML) to stderr; omnilint reports its own findings."""
+    import logging  # here, not at the top: every run imports this module, few format
+
     logger = logging.getLogger("mdformat")
     before = logger.disabled
     logger.disabled = True

@@ -15,8 +15,7 @@ another (good); the test suite runs every rule on both.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, Callable, ClassVar, Iterable, Mapping
 
 from .document import Document
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
@@ -128,7 +127,6 @@ PROJECT_FILES = "project-files"
 PROJECT_ROOT = "project-root"
 
 
-@dataclass(frozen=True)
 class ProjectFiles:
     """Every file under the project root, as data: the rule still never opens a file.
 
@@ -136,8 +134,35 @@ class ProjectFiles:
     `sources`: display path of each linted file -> its path in that same frame.
     `root_known`: True when the root is a config file's folder; False when it is
     only the common folder of the linted files (then "relative to the root" is a guess).
+
+    The runner gives a `load` function instead of `files`: the folder is walked only when
+    a rule first asks (a run whose files link to nothing local never walks it), and once.
     """
 
-    files: tuple[str, ...]
-    sources: Mapping[str, str]
-    root_known: bool = True
+    __slots__ = ("_files", "_load", "_shared", "root_known", "sources")
+
+    def __init__(
+        self,
+        files: tuple[str, ...] | None,
+        sources: Mapping[str, str],
+        root_known: bool = True,
+        load: Callable[[], tuple[str, ...]] | None = None,
+    ) -> None:
+        if files is None and load is None:
+            raise ValueError("ProjectFiles needs the files or a function that lists them")
+        self._files, self._load = files, load
+        self.sources, self.root_known = sources, root_known
+        self._shared: dict[str, Any] = {}
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        if self._files is None:
+            self._files = self._load()  # type: ignore[misc]
+            self._load = None
+        return self._files
+
+    def shared(self, key: str, compute: Callable[[ProjectFiles], Any]) -> Any:
+        """`compute(self)` once for every rule that asks with `key` (an index of the files)."""
+        if key not in self._shared:
+            self._shared[key] = compute(self)
+        return self._shared[key]

@@ -663,6 +663,11 @@ def project_files(results: list[FileResult], job: Job) -> ProjectFiles:
     else:
         root, known = Path(os.path.commonpath([str(p.parent) for p in paths])), False
     exclude = _patterns(settings[0], "exclude") + _patterns(settings[0], "extend-exclude")
+    sources = {r.display: _relpath(p, root) for r, p in zip(results, paths)}
+    return ProjectFiles(None, sources, known, load=lambda: _walk_project(root, exclude))
+
+
+def _walk_project(root: Path, exclude: list) -> tuple[str, ...]:
     files: list[str] = []
     visited: set[tuple[int, int]] = set()
     for folder, dirs, names in os.walk(root, followlinks=True):
@@ -677,8 +682,7 @@ def project_files(results: list[FileResult], job: Job) -> ProjectFiles:
         files.extend(prefix + n for n in names if not any(p.match(prefix + n) for p in exclude))
         if len(files) > MAX_PROJECT_FILES:
             break
-    sources = {r.display: _relpath(p, root) for r, p in zip(results, paths)}
-    return ProjectFiles(tuple(sorted(files)), sources, known)
+    return tuple(sorted(files))
 
 
 def _corpus_rule(result: FileResult, code: str, job: Job):

@@ -9,8 +9,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from omnilint.rules.format import blank_lines, trailing_whitespace
 from omnilint.rules.duplicates import _blocks
+from omnilint.rules.format import blank_lines, trailing_whitespace
 from omnilint.rules.metadata import _wide
 from omnilint.rules.metadata._common import weight
 

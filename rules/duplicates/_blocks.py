@@ -11,7 +11,6 @@ the rules can keep the richer copy.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -205,7 +204,11 @@ def is_code_line(line: str) -> bool:
 
 def looks_like_code(source: str) -> bool:
     """Is this block code that lost its fences (as exporters often do)?"""
-    text = html.unescape(source) if "&" in source else source
+    if "&" in source:
+        from html import unescape  # here: html.entities costs every run a few ms to import
+
+        source = unescape(source)
+    text = source
     if "```" in text or "~~~" in text:
         return True
     lines = [ln.strip().lstrip("> ").strip() for ln in text.splitlines()]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
@@ -9,6 +8,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from omnilint.rules.metadata._common import find_key, header_lines, weight
 from omnilint.rules.metadata.body_metadata import ORIGINAL_LINK_TEXTS, original_link
 
+from omnilint._hash import blake2b
 from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.rule import CorpusRule, Options, Span
@@ -119,7 +119,7 @@ def body_fingerprint(doc: Document, min_length: int, header: list | None = None)
     body = "\n".join(texts)
     if first is None or weight(body) < min_length:
         return None
-    digest = hashlib.blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
+    digest = blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
     return digest, first.start, first.start + len(doc.source(first).split("\n", 1)[0].rstrip())
 
 

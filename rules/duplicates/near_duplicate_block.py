@@ -4,8 +4,8 @@ import heapq
 import re
 import zlib
 from collections import Counter
-from itertools import pairwise
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Any, ClassVar
 
 from omnilint.document import Document

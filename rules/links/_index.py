@@ -14,7 +14,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 from weakref import WeakKeyDictionary
@@ -107,22 +107,17 @@ def _split(url: str) -> tuple[str, str | None]:
 # -- the project --------------------------------------------------------------------
 
 
-@dataclass
-class Project:
-    files: set[str]
-    folders: set[str]
+@dataclass(frozen=True)
+class FileIndex:
+    """The project's files looked up three ways; built once per listing for LNK005 and LNK006."""
+
+    files: frozenset[str]
+    folders: frozenset[str]
     by_name: dict[str, list[str]]  # case-folded file name -> paths
-    sources: Mapping[str, str]
-    root_known: bool
-    notes: dict[str, Any] = field(default_factory=dict)  # project path of a linted file -> its facts
 
     @classmethod
-    def of(cls, facts: Mapping[str, Any], options: Mapping[str, Any]) -> Project:
-        listing: ProjectFiles | None = options.get(PROJECT_FILES)
-        if listing is None:  # called without the runner: only the linted files are known
-            sources = {display: f["path"] or display for display, f in facts.items()}
-            listing = ProjectFiles(tuple(sorted(sources.values())), sources, True)
-        files = set(listing.files)
+    def of(cls, listing: ProjectFiles) -> FileIndex:
+        files = frozenset(listing.files)
         folders = {"."}
         for path in files:
             folder = posixpath.dirname(path)
@@ -132,10 +127,44 @@ class Project:
         by_name: dict[str, list[str]] = {}
         for path in sorted(files):
             by_name.setdefault(posixpath.basename(path).casefold(), []).append(path)
-        project = cls(files, folders, by_name, listing.sources, listing.root_known)
+        return cls(files, frozenset(folders), by_name)
+
+
+class Project:
+    """The linted files' facts and, on the first question about other files, the file index."""
+
+    def __init__(self, listing: ProjectFiles) -> None:
+        self.listing = listing
+        self.sources: Mapping[str, str] = listing.sources
+        self.root_known = listing.root_known
+        self.notes: dict[str, Any] = {}  # project path of a linted file -> its facts
+
+    @classmethod
+    def of(cls, facts: Mapping[str, Any], options: Mapping[str, Any]) -> Project:
+        listing: ProjectFiles | None = options.get(PROJECT_FILES)
+        if listing is None:  # called without the runner: only the linted files are known
+            sources = {display: f["path"] or display for display, f in facts.items()}
+            listing = ProjectFiles(tuple(sorted(sources.values())), sources, True)
+        project = cls(listing)
         for display, f in facts.items():
             project.notes[project.path_of(display, f)] = f
         return project
+
+    @property
+    def index(self) -> FileIndex:
+        return self.listing.shared("links.file-index", FileIndex.of)
+
+    @property
+    def files(self) -> frozenset[str]:
+        return self.index.files
+
+    @property
+    def folders(self) -> frozenset[str]:
+        return self.index.folders
+
+    @property
+    def by_name(self) -> dict[str, list[str]]:
+        return self.index.by_name
 
     def path_of(self, display: str, facts: Mapping[str, Any]) -> str:
         return self.sources.get(display) or facts["path"] or display
