@@ -184,15 +184,16 @@ def _size(path: str) -> int:
         return 0
 
 
-_PATTERNS: dict[tuple[int, str], tuple[cfg.Settings, list]] = {}
+_PATTERNS: dict[tuple[str, ...], list] = {}
 
 
 def _patterns(settings: cfg.Settings, key: str) -> list:
-    """The compiled globs of a setting (memoised: discovery asks once per folder)."""
-    memo = _PATTERNS.get((id(settings), key))
-    if memo is None or memo[0] is not settings:
-        memo = _PATTERNS[(id(settings), key)] = (settings, [cfg.glob_to_regex(g) for g in settings.get(key)])
-    return memo[1]
+    """The compiled globs of a setting (memoised by the globs: every folder has its Settings)."""
+    globs = tuple(settings.get(key))
+    memo = _PATTERNS.get(globs)
+    if memo is None:
+        memo = _PATTERNS[globs] = [cfg.glob_to_regex(g) for g in globs]
+    return memo
 
 
 def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, int]]:

@@ -30,12 +30,12 @@ def tokens(text: str) -> list[str]:
 
 def sketch(toks: list[str]) -> list[int]:
     """Bottom-k MinHash of the token bigrams: similar blocks share some of these values."""
-    if len(toks) < 3:
-        grams = set(toks)
-    else:
-        grams = {f"{a}\x1f{b}" for a, b in pairwise(toks)}  # (measured faster than hashing tokens once)
-    hashes = {zlib.crc32(g.encode("utf-8")) for g in grams}
-    return heapq.nsmallest(SKETCH_SIZE, hashes)
+    grams = toks if len(toks) < 3 else map(_BIGRAM, pairwise(toks))
+    # map() over C functions all the way: no Python bytecode runs per token.
+    return heapq.nsmallest(SKETCH_SIZE, set(map(zlib.crc32, map(str.encode, grams))))
+
+
+_BIGRAM = "\x1f".join
 
 
 def similarity(a: list[str], b: list[str], threshold: float, bags: tuple[Counter, Counter] | None = None) -> float:
