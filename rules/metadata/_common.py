@@ -349,16 +349,14 @@ def heading_text(node: Node) -> str:
 
 
 _WIDE: tuple[re.Pattern[str], re.Pattern[str]] | None = None
-_FIRST_WIDE = "\u1100"  # no code point below it is wide
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")  # no code point below U+1100 is wide
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def weight(text: str) -> int:
     """Length in reading units, whitespace aside: CJK and other wide characters count double."""
-    if text.isascii():
-        return len(text) - sum(text.count(c) for c in " \t\r\n\f\v\x1c\x1d\x1e\x1f")
     visible = "".join(text.split())  # split() drops exactly what str.isspace() calls whitespace
-    top = max(visible, default="")
-    if top < _FIRST_WIDE:
+    if visible.isascii() or not _MAYBE_WIDE.search(visible):
         return len(visible)
     global _WIDE
     if _WIDE is None:  # compiled on the first wide text: most runs of one file never need it
@@ -370,7 +368,7 @@ def weight(text: str) -> int:
         _WIDE = re.compile(f"[{bmp}]+"), re.compile(f"[{astral}]")
     runs, astral_wide = _WIDE
     wide = len(visible) - len(runs.sub("", visible))
-    if top > "\uffff":
+    if _ASTRAL.search(visible):
         wide += len(astral_wide.findall(visible))
     return len(visible) + wide
 
