@@ -227,6 +227,7 @@ def _common_prefix(a: str, b: str) -> str:
 
 @given(with_line_endings(), st.booleans())
 @example("---\ntitle: |\n  One line\nauthor: x\ndate_saved: 2023-12-21 19:33:03\n---\nbody  \n", True)
+@example("---\ndescription: |-\n  null\nempty:\n---\nsaved\n\n", True)  # FM006 removes every key: an empty block
 def test_front_matter_still_parses_to_the_same_mapping_except_edited_keys(text: str, unsafe: bool):
     _, steps = traced_fix(text, unsafe=unsafe)
     for step in steps:
@@ -247,7 +248,8 @@ def assert_front_matter_kept(step: Step) -> None:
     if before.kind != "yaml" or not isinstance(before.value, dict):
         return  # whole-value comparison is meaningless once the block was edited
     edited = _edited_keys(before, touched)
-    old, new = before.value, after.value
+    old = before.value
+    new = {} if after.value is None else after.value  # a block emptied of every key reads as null
     assert isinstance(new, dict), codes
     for key in old:
         if key not in edited:
@@ -284,6 +286,7 @@ def _same(a, b) -> bool:
 @example("---\ntitle: 2023-12-21 19:33:03\ntitle: |\n  saved \t\n...\n")  # a tab and a space: a hard break
 @example("    code\n \n\t\ry\n")  # a lone CR the parser used to misread
 @example("# \t\n#Omnivore\n\n")  # mdformat wrote `# ` for an empty heading; FMT001 took the space again
+@example("# e\t")  # the parser keeps a trailing tab in an ATX heading: FMT001 cannot promise the rendering
 def test_render_preserving_fixes_do_not_change_the_html(text: str):
     result, steps = traced_fix(text)
     for step in steps:
@@ -373,6 +376,14 @@ def test_no_paragraph_disappears_unless_a_rule_says_it_removes_it(text: str, uns
         assert_no_paragraph_lost(step)
 
 
+@pytest.mark.xfail(strict=True, reason="META001 drops a body date line whose value differs in format and zone")
+def test_a_body_date_that_differs_from_the_front_matter_is_not_dropped():
+    text = "---\ndate_saved: 2023-12-21 19:33:03\n---\n\ndate_saved: 2023-12-21T19:33:03.000Z\n\nsaved\n"
+    _, steps = traced_fix(text)
+    for step in steps:
+        assert_no_paragraph_lost(step)
+
+
 def test_the_paragraph_property_can_fail():
     """A rule that deletes prose without saying so is caught."""
     text = "Keep this sentence.\n\nAnd this one.\n"
@@ -450,6 +461,7 @@ def test_every_promise_holds_on_the_real_sample():
         pytest.param("a" + " " * 100_000 + "b\n", id="1e5-inner-spaces"),
         pytest.param("---\na: " + "[" * 10_000 + "]" * 10_000 + "\n---\nbody\n", id="deep-yaml-flow"),
         pytest.param("#" + "1" * 100_000 + " [x](" + "(" * 50_000 + "\n", id="long-tag-and-parens"),
+        pytest.param("---\n" + " " * 100_000 + "a:" + " " * 100_000 + "b\n---\n", id="1e5-spaces-in-front-matter"),
     ],
 )
 def test_check_and_fix_survive_pathological_input(text: str):
@@ -464,6 +476,23 @@ def test_a_20_mb_line_is_checked():
 
 
 # -- regressions from the fuzzer ----------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="fixer: a refused fix stays banned after other fixes changed its context")
+@pytest.mark.parametrize(
+    "text",
+    [
+        # FMT002 promises an unchanged rendering (its body parse ends in a paragraph), but
+        # the fixer renders the whole text, where the ``` in the front matter opens a code
+        # block: refused and banned.  LNK004 then turns the entities into a fence, and the
+        # next run, judging the new body, adds the line break.
+        pytest.param("---\n```\r---\r&#x60;&#x60;&#x60;\nt", id="FMT002"),
+        pytest.param("---\n```\r---\r&#x60;&#x60;&#x60;;\n&#x60;&#x60;&#x60;\n \n&#x60;", id="FMT001"),
+    ],
+)
+def test_a_fix_refused_before_other_fixes_changed_the_text_is_not_left_for_the_next_run(text: str):
+    once = engine.fix(text, ALL_RULES, PATH, True)
+    assert engine.fix(once.text, ALL_RULES, PATH, True).text == once.text
 
 
 class _Spaces(Rule):
