@@ -177,7 +177,10 @@ def _fix_passes(
 ) -> FixResult:
     text = original
     applied: list[Diagnostic] = []
+    # A refusal is a verdict on one text: once other fixes change the text, a refused fix
+    # is judged again (else the next run would apply it: not idempotent).
     banned_fixes: set[tuple] = set()
+    refused: list[Rejected] = []  # on the current text
     seen = {text}
     rejected = list(rejected)
     for n in range(1, max_passes + 1):
@@ -186,7 +189,7 @@ def _fix_passes(
             d for d in diagnostics if _allowed(d, unsafe, banned_codes) and _signature(text, d) not in banned_fixes
         ]
         if not candidates:
-            return FixResult(original, text, applied, rejected, diagnostics, n - 1)
+            return FixResult(original, text, applied, rejected + refused, diagnostics, n - 1)
         # A final fix (the formatter) waits until every other fix is done.
         candidates = [d for d in candidates if not d.fix.final] or candidates  # type: ignore[union-attr]
         # Render-preserving fixes are checked on their own, so their promise can be held to.
@@ -197,22 +200,23 @@ def _fix_passes(
         if why is None and preserving and len(preserving) < len(candidates):
             new, batch = _and_the_others(text, new, batch, candidates)
         if why is not None:
-            new, kept = _one_by_one(text, batch, banned_fixes, rejected)
+            new, kept = _one_by_one(text, batch, banned_fixes, refused)
             batch = kept
             if not batch:
                 continue  # every fix of this pass was refused (and banned): not a cycle
         if new in seen:
             # A cycle: what this pass undid was applied earlier; every rule that
             # took part is suspect.
-            return FixResult(original, text, applied + batch, rejected, diagnostics, -1)
+            return FixResult(original, text, applied + batch, rejected + refused, diagnostics, -1)
         seen.add(new)
         applied.extend(batch)
         text = new
+        banned_fixes, refused = set(), []
     last = lint(text)
     pending = [d for d in last if _allowed(d, unsafe, banned_codes)]
     if pending:
-        return FixResult(original, text, pending, rejected, last, -1)
-    return FixResult(original, text, applied, rejected, last, max_passes)
+        return FixResult(original, text, pending, rejected + refused, last, -1)
+    return FixResult(original, text, applied, rejected + refused, last, max_passes)
 
 
 def _and_the_others(

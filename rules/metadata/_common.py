@@ -164,13 +164,13 @@ def _parse_date(text: str) -> dt.date | dt.datetime | None:
 
 
 def date_key(value: Any) -> tuple | None:
-    """(date, time or None) for a date-like value, else None."""
+    """(date, time or None, UTC offset or None) for a date-like value, else None."""
     if isinstance(value, str):
         value = _parse_date(value.strip())
     if isinstance(value, dt.datetime):
-        return (value.date(), value.replace(tzinfo=None).time())
+        return (value.date(), value.replace(tzinfo=None).time(), value.utcoffset())
     if isinstance(value, dt.date):
-        return (value, None)
+        return (value, None, None)
     return None
 
 
@@ -201,9 +201,14 @@ def values_equal(meta_value: Any, body_value: str) -> bool:
     body = _strip_markup(body_value)
     meta_date, body_date = date_key(meta_value), date_key(body)
     if meta_date is not None and body_date is not None:
-        if meta_date[0] != body_date[0]:
-            return False
-        return meta_date[1] is None or body_date[1] is None or meta_date[1] == body_date[1]
+        # The body's copy may say less than the front matter (a date for a date and time),
+        # never more: a time or a zone only the body has would be lost with the line.
+        (meta_day, meta_time, meta_zone), (body_day, body_time, body_zone) = meta_date, body_date
+        return (
+            meta_day == body_day
+            and (body_time is None or body_time == meta_time)
+            and (body_zone is None or body_zone == meta_zone)
+        )
     return scalar_text(meta_value) == fold(body) and fold(body) != ""
 
 

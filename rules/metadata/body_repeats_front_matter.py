@@ -58,13 +58,15 @@ class BodyRepeatsFrontMatter(Rule):
 
     ## Fix safety
     Safe: the line is removed, with the blank line its removal would leave; the
-    same value stays in the front matter.
+    same value stays in the front matter.  A date the body spells with a time or a
+    zone the front matter lacks is not a repeat, and stays.
     """
 
     code = "META001"
     name = "body-repeats-front-matter"
     summary = "A body line repeats a front-matter field with the same value"
     fixable = "safe"
+    removes_paragraphs = True  # a metadata line whose value the front matter already holds
 
     def check(self, doc: Document, options: Options):
         meta = doc.meta
