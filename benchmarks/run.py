@@ -157,9 +157,11 @@ def ensure_mdformat(tools: Path, python: str) -> list[str]:
     return [str(venv / "bin" / "python"), "-m", "mdformat"]
 
 
-def version_of(cmd: list[str], env: dict | None = None) -> str:
+def version_of(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> str:
     try:
-        done = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=60, env=env, check=False)
+        done = subprocess.run(
+            [*cmd, "--version"], capture_output=True, text=True, timeout=60, env=env, cwd=cwd, check=False
+        )
         return (done.stdout or done.stderr).strip().splitlines()[0]
     except (OSError, IndexError, subprocess.TimeoutExpired):
         return "?"
@@ -272,7 +274,7 @@ class Bench:
         if mdl:
             versions["markdownlint-cli2"] = version_of(mdl).replace("\n", " ")
         if mdformat:
-            versions["mdformat"] = version_of(mdformat)
+            versions["mdformat"] = version_of(mdformat, cwd=corpus)
         sample = self.single_file(corpus)
         # Warm the bytecode cache and the page cache once, untimed.
         subprocess.run([*omni, "check", str(sample), "--no-cache"], env=env, stdout=subprocess.DEVNULL, check=False)
@@ -318,7 +320,9 @@ class Bench:
                 self.record("markdownlint-cli2", measure([*mdl, "**/*.md"], cwd=corpus))
                 self.record("single file: markdownlint-cli2", measure([*mdl, str(sample)]))
             if mdformat:
-                self.record("mdformat --check", measure([*mdformat, "--check", str(corpus)]))
+                # Run from the corpus: from a checkout, `python -m` would find omnilint's own
+                # mdformat plugin (its egg-info) on sys.path and load it into the comparison.
+                self.record("mdformat --check", measure([*mdformat, "--check", "."], cwd=corpus))
         for _ in range(a.single_reps):
             self.record("single file: omnilint check", measure([*omni, "check", str(sample), "--no-cache"], env=env))
             self.record("single file: rumdl check", measure([*rumdl, "check", "--no-cache", str(sample)]))

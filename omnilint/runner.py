@@ -355,13 +355,15 @@ def _collect_facts(result: FileResult, doc: Document, corpus: engine.RuleList) -
     """Each corpus rule's facts, passed through JSON: cached, uncached, serial and parallel
     runs then feed the corpus phase exactly the same data (tuples become lists everywhere)."""
     parts = []
+    decoded_by_text: dict[str, Any] = {}
     for rule, options in corpus:
         try:
             encoded = json.dumps(rule.collect(doc, options), ensure_ascii=False, separators=(",", ":"))  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - a crash (or facts that are not JSON) is the rule's bug
             result.diagnostics.append(engine.internal_error(doc, rule, exc))
             continue
-        result.facts[rule.code] = json.loads(encoded)
+        twin = decoded_by_text.get(encoded)  # LNK005 and LNK006 collect the same facts: keep one copy
+        result.facts[rule.code] = twin if twin is not None else decoded_by_text.setdefault(encoded, json.loads(encoded))
         result.corpus_rules.append(rule.code)
         parts.append(f"{json.dumps(rule.code)}:{encoded}")
     return "{" + ",".join(parts) + "}"
@@ -373,10 +375,22 @@ def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
 
 def _from_entry(result: FileResult, entry: result_cache.Entry, data: bytes, decoded, job: Job) -> None:
     result.cached = True
-    result.diagnostics, result.facts, result.corpus_rules = entry.diagnostics, entry.facts, entry.corpus_rules
+    result.diagnostics, result.facts, result.corpus_rules = entry.diagnostics, _one_copy(entry.facts), entry.corpus_rules
     if job.mode == "fix":  # nothing to fix: the fixer would return the text as it is
         result.original, result.new_text, result.bom = data, decoded.text, decoded.bom
         _drop_unchanged_text(result)
+
+
+def _one_copy(facts: dict[str, Any]) -> dict[str, Any]:
+    """Equal facts of several rules as one object (a 20,000-file run holds them all at once)."""
+    kept: list[Any] = []
+    for code, value in facts.items():
+        twin = next((k for k in kept if k == value), None)
+        if twin is None:
+            kept.append(value)
+        else:
+            facts[code] = twin
+    return facts
 
 
 def _storable(result: FileResult, job: Job) -> bool:
