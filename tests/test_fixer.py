@@ -111,3 +111,51 @@ def test_fixpoint_reaches_fixes_that_appear_after_other_fixes():
     result = fix("a\n\n  \n\t\nb\n", "FMT")
     assert result.text == "a\n\nb\n"
     assert fix(result.text, "FMT").text == result.text
+
+
+def _finder(needle: str, replacement: str, preserves_render: bool):
+    def find(rule, doc):
+        i = doc.text.find(needle)
+        if i >= 0:
+            edit = Edit(i, i + len(needle), replacement)
+            yield rule.report(doc, i, i + len(needle), "m", rule.fix("f", edit, preserves_render=preserves_render))
+
+    return find
+
+
+def _counting(lint):
+    calls: list[str] = []
+
+    def counted(text):
+        calls.append(text)
+        return lint(text)
+
+    return counted, calls
+
+
+def test_render_preserving_and_other_fixes_share_a_pass():
+    keeps = _rule("XKP001", _finder("a  \n", "a\n", preserves_render=True))  # trailing spaces before a break
+    changes = _rule("XUP001", _finder("body", "BODY", preserves_render=False))
+    lint, calls = _counting(_lint(keeps, changes))
+    result = fix_text("a  \n\nbody\n", lint)
+    assert result.text == "a\n\nBODY\n"
+    assert len(calls) == 2  # one pass applied both; one lint confirmed nothing is left
+
+
+def test_a_false_promise_is_refused_even_beside_other_fixes():
+    liar = _rule("XLI001", _finder("*b*", "b", preserves_render=True))  # drops emphasis: the HTML changes
+    changes = _rule("XUP001", _finder("body", "BODY", preserves_render=False))
+    result = fix_text("a *b* c\n\nbody\n", _lint(liar, changes))
+    assert result.text == "a *b* c\n\nBODY\n"
+    assert [(r.diagnostic.code, r.reason) for r in result.rejected] == [("XLI001", "the rendered HTML would change")]
+
+
+def test_a_refused_fix_is_judged_again_once_the_text_changed():
+    # Removing the spaces of a hard break changes the rendering: refused.  Once XJN001 has
+    # ended the paragraph there, they are only trailing spaces, and the same fix is right:
+    # it must be applied in this run, or the next run would apply it (not idempotent).
+    trim = _rule("XTR001", _finder("x  \n", "x\n", preserves_render=True))
+    split = _rule("XJN001", _finder("  \ny", "  \n\ny", preserves_render=False))
+    once = fix_text("x  \ny\n", _lint(trim, split))
+    assert once.text == "x\n\ny\n"
+    assert not once.rejected  # the refusal was about a text that is gone
