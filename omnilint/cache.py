@@ -10,8 +10,8 @@ when its content changes):
 
     <cache dir>/
       .gitignore, CACHEDIR.TAG
-      v1/<scope>/<hh>/<path hash>.json    {"path": relpath, "sha": content hash, ...}
-      v1/<scope>/last-used
+      v2/<scope>/<hh>/<path hash>.json    {"path": relpath, "sha": content hash, ...}
+      v2/<scope>/last-used
 
 `scope` hashes the omnilint version, the parser and YAML versions, the code of
 the engine and of every rule module (their files' sizes and mtimes, so an edited
@@ -33,14 +33,13 @@ import json
 import os
 import sys
 import time
-from typing import Any
 
 from . import __version__
 from ._hash import digest
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 DIR_NAME = ".omnilint_cache"
-FORMAT = "v1"
+FORMAT = "v2"  # v2: facts are JSON text per rule
 # When a new scope (version × code × config) is created, older scopes are removed if unused
 # for a day, and beyond the most recently used few: after an upgrade or a config change
 # they are dead weight, while two configs used side by side keep theirs.
@@ -161,14 +160,14 @@ class Entry:
 
     __slots__ = ("corpus_rules", "diagnostics", "facts")
 
-    def __init__(self, diagnostics: list[Diagnostic], facts: dict[str, Any], corpus_rules: list[str]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], facts: dict[str, str], corpus_rules: list[str]) -> None:
         self.diagnostics = diagnostics
         self.facts = facts
         self.corpus_rules = corpus_rules
 
 
 def entry_json(relpath: str, sha: str, diagnostics: list[Diagnostic], facts_json: str, corpus_rules: list[str]) -> str:
-    """The entry's text; `facts_json` is already encoded (the runner needs it anyway)."""
+    """The entry's text; `facts_json` (rule code -> facts as JSON text) is already encoded."""
     head = json.dumps(
         {
             "path": relpath,

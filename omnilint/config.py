@@ -78,7 +78,7 @@ class Overrides:
 class RuleSet:
     """The effective rules for files under one config, with their options."""
 
-    settings: Settings
+    settings: Settings  # the config it was built from (for the defaults: the first folder's)
     rules: list[tuple[Rule, dict[str, Any]]]
     per_file_ignores: list[tuple[re.Pattern[str], frozenset[str]]]
     fingerprint: str
@@ -281,12 +281,28 @@ def _same_type(default: Any, value: Any) -> bool:
 _RULESETS: dict[tuple[int, Overrides], RuleSet] = {}
 
 
+_DEFAULT_RULESETS: dict[Overrides, RuleSet] = {}
+
+
 def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
     """The rules in force for files governed by `settings` (memoised)."""
+    if settings.source is None and not settings.values:
+        # No config file: every folder gets the defaults rooted at itself, and the rules do
+        # not depend on the root (only plugins, which defaults name none of, would): one
+        # RuleSet serves them all (a vault of 2,000 folders built 2,000 before).
+        shared = _DEFAULT_RULESETS.get(overrides)
+        if shared is None:
+            shared = _DEFAULT_RULESETS[overrides] = _build_ruleset(settings, overrides)
+        return shared
     key = (id(settings), overrides)
     cached = _RULESETS.get(key)
     if cached is not None and cached.settings is settings:
         return cached
+    result = _RULESETS[key] = _build_ruleset(settings, overrides)
+    return result
+
+
+def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     origin = str(settings.source) if settings.source else "defaults"
     try:
         table = all_rules((spec, settings.root) for spec in settings.get("plugins"))
@@ -340,9 +356,7 @@ def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
         ).encode(),
         digest_size=8,
     ).hexdigest()
-    result = RuleSet(settings, rules, pfi, fingerprint)
-    _RULESETS[key] = result
-    return result
+    return RuleSet(settings, rules, pfi, fingerprint)
 
 
 def _match_all(table: dict[str, type[Rule]], selector: str, origin: str) -> list[type[Rule]]:

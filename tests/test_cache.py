@@ -160,7 +160,7 @@ def test_corpus_facts_come_back_as_json_data_whether_cached_or_not(vault: Path, 
     cold = lint_run(vault, cache_dir)
     warm = lint_run(vault, cache_dir)
     assert [f.facts for f in cold.files] == [f.facts for f in warm.files]
-    assert all(isinstance(f.facts["TST001"]["span"], list) for f in warm.files)
+    assert all(isinstance(json.loads(f.facts["TST001"])["span"], list) for f in warm.files)
 
 
 def test_fix_mode_uses_a_hit_only_when_there_is_nothing_to_fix(tmp_path: Path, monkeypatch):
@@ -279,10 +279,10 @@ def test_cli_cache_location_and_no_cache(tmp_path: Path):
     cli("check", "vault", "--no-cache", cwd=tmp_path)
     assert not (tmp_path / ".omnilint_cache").exists()
     cli("check", "../vault", cwd=tmp_path / "sub")  # the project root is the config's folder
-    assert (tmp_path / ".omnilint_cache" / "v1").is_dir()
+    assert (tmp_path / ".omnilint_cache" / result_cache.FORMAT).is_dir()
     assert not (tmp_path / "sub" / ".omnilint_cache").exists()
     cli("check", "vault", "--cache-dir", "elsewhere", cwd=tmp_path)
-    assert (tmp_path / "elsewhere" / "v1").is_dir()
+    assert (tmp_path / "elsewhere" / result_cache.FORMAT).is_dir()
     listed = cli("check", ".", "--output-format", "json", "--no-cache", cwd=tmp_path)
     assert not any(".omnilint_cache" in f["path"] or "elsewhere" in f["path"] for f in findings(listed))
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from omnilint import cache as result_cache
 from omnilint import cli
 from omnilint.document import Document
 from omnilint.registry import installed_rules
@@ -148,7 +149,7 @@ def test_a_poisoned_cache_never_runs_code_nor_drives_a_write(omnilint, tmp_path:
     (tmp_path / "a.md").write_text("# Title\n\nText.  \n")
     cache = tmp_path / "cache"
     omnilint("check", "--cache-dir", str(cache), ".", cwd=tmp_path)
-    entries = [p for p in cache.rglob("*.json") if p.parent.parent.parent.name == "v1"]
+    entries = [p for p in cache.rglob("*.json") if p.parent.parent.parent.name == result_cache.FORMAT]
     assert entries, "the first run should have written cache entries"
 
     class Payload:
@@ -161,7 +162,7 @@ def test_a_poisoned_cache_never_runs_code_nor_drives_a_write(omnilint, tmp_path:
     assert not marker.exists() and "a.md:3:6: FMT001" in out
     # An entry that parses but is damaged (an edit past the end of the text): a miss, not a crash.
     omnilint("check", "--cache-dir", str(cache), ".", cwd=tmp_path)
-    for entry in [p for p in cache.rglob("*.json") if p.parent.parent.parent.name == "v1"]:
+    for entry in [p for p in cache.rglob("*.json") if p.parent.parent.parent.name == result_cache.FORMAT]:
         data = json.loads(entry.read_text())
         rows = data.get("diagnostics") or data.get("d") or []
         for row in rows:
