@@ -148,15 +148,11 @@ def save() -> None:
 
     body = json.dumps(patterns)
     text = f"{digest(body)}\n{body}"
+    from .cache import replace_text
+
     path = _state["path"]
-    tmp = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        replace_text(path, text, f"{path}.{os.getpid()}.tmp")
     except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        pass  # a read-only home: compile normally next time

@@ -289,17 +289,22 @@ class Cache:
         if folder not in self._made:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
-        tmp = f"{path}.{os.getpid()}-{self._token}.tmp"
+        replace_text(path, text, f"{path}.{os.getpid()}-{self._token}.tmp")
+
+
+def replace_text(path: str, text: str, tmp: str) -> None:
+    """Write `text` to `tmp`, then rename it over `path`: readers see the old or the new
+    file, never half of one; on any failure `tmp` is removed and the error raised."""
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
         try:
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def default_directory(root: str) -> str:
