@@ -25,12 +25,23 @@ not parse is a miss.  No pickle: nothing in the cache is ever executed.
 
 Rules must not read anything but their Document (the brief's contract); rules
 that do (the network rules behind `--online`) make their files uncacheable.
+
+The cache folder sits inside a vault that may have been downloaded, so it is untrusted:
+- it is never followed through a symbolic link: if the cache folder, `v2`, a scope or an
+  entry folder is a link (or not a folder), the cache is refused (`unsafe_reason`) or
+  that store is skipped, and omnilint runs without it;
+- pruning removes only scope folders this code made (a 20-hex-digit name holding its
+  `last-used` marker), never through a link;
+- an entry never decides what `fix --write` writes (runner.process): a hit may say
+  "nothing to fix", and every edit that is written is derived from the file's bytes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import sys
 import time
 
@@ -47,6 +58,9 @@ STALE_SCOPE_SECONDS = 24 * 3600
 MAX_SCOPES = 8
 # Findings whose presence means "do not cache": crashes depend on more than the content.
 UNCACHEABLE_CODES = frozenset({"INT001", "CFG001"})
+
+SCOPE_NAME = re.compile(r"[0-9a-f]{20}")
+MARKER = "last-used"
 
 _SEVERITY = {s.value: s for s in Severity}
 _APPLICABILITY = {a.value: a for a in Applicability}
@@ -221,37 +235,39 @@ class Cache:
 
     def _prepare(self, folder: str) -> None:
         fresh = not os.path.isdir(self.directory)
-        os.makedirs(folder, exist_ok=True)
+        for part in (self.directory, os.path.dirname(folder), folder):
+            _real_folder(part)
         if fresh or not os.path.exists(os.path.join(self.directory, ".gitignore")):
             self._write(os.path.join(self.directory, ".gitignore"), "# Created by omnilint\n*\n")
             self._write(
                 os.path.join(self.directory, "CACHEDIR.TAG"),
                 "Signature: 8a477f597d28d172789f06886806bc55\n# omnilint result cache; safe to delete.\n",
             )
-        marker = os.path.join(folder, "last-used")
+        marker = os.path.join(folder, MARKER)
         if not os.path.exists(marker):
             self._write(marker, "")
             self._remove_stale_scopes(folder)
         else:
-            os.utime(marker)
+            os.utime(marker, follow_symlinks=False)  # a planted link: touch the link, not its target
 
     def _remove_stale_scopes(self, keep: str) -> None:
+        """Remove old scope folders: only ones this code made (a scope's name, its marker
+        a regular file), each a real folder (never a link), by shutil.rmtree, which does not
+        follow links inside what it removes."""
         import shutil
 
         now = time.time()
         others = []
         for entry in os.scandir(os.path.dirname(keep)):
-            if entry.path == keep or not entry.is_dir(follow_symlinks=False):
+            if entry.path == keep or SCOPE_NAME.fullmatch(entry.name) is None or not entry.is_dir(follow_symlinks=False):
                 continue
             try:
-                used = os.stat(os.path.join(entry.path, "last-used")).st_mtime
+                marker = os.lstat(os.path.join(entry.path, MARKER))
             except OSError:
-                used = 0.0  # being created right now, or broken: judged by its folder's age
-                try:
-                    used = entry.stat(follow_symlinks=False).st_mtime
-                except OSError:
-                    continue
-            others.append((used, entry.path))
+                continue  # not ours, or being created right now: left alone
+            if not stat.S_ISREG(marker.st_mode):
+                continue
+            others.append((marker.st_mtime, entry.path))
         others.sort(reverse=True)
         for rank, (used, path) in enumerate(others, start=1):
             if now - used > STALE_SCOPE_SECONDS or rank >= MAX_SCOPES:
@@ -265,7 +281,10 @@ class Cache:
 
     def load(self, scope: str, abspath: str, relpath: str, sha: str) -> Entry | None:
         try:
-            with open(self.entry_path(scope, abspath), "rb") as handle:
+            fd = os.open(self.entry_path(scope, abspath), os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise ValueError("not a regular file")
                 raw = json.loads(handle.read())  # bytes: no text-layer decoding pass
             if raw["sha"] != sha or raw["path"] != relpath:
                 self.misses += 1
@@ -287,16 +306,57 @@ class Cache:
     def _write(self, path: str, text: str) -> None:
         folder = os.path.dirname(path)
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            _real_folder(folder)  # a planted link in the cache must not take the entry elsewhere
             self._made.add(folder)
         replace_text(path, text, f"{path}.{os.getpid()}-{self._token}.tmp")
 
 
-def replace_text(path: str, text: str, tmp: str) -> None:
-    """Write `text` to `tmp`, then rename it over `path`: readers see the old or the new
-    file, never half of one; on any failure `tmp` is removed and the error raised."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class UnsafeCacheFolder(OSError):
+    """A part of the cache folder is a symbolic link or not a folder."""
+
+
+def _real_folder(path: str) -> None:
+    """Create `path` if it is missing; raise unless it is a real folder (not a link)."""
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
+        st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise UnsafeCacheFolder(f"{path} is a symbolic link or not a folder")
+
+
+def unsafe_reason(directory: str) -> str | None:
+    """Why the cache folder must not be used (None: it may): the folder, or a folder it holds
+    that omnilint uses, is a symbolic link or not a folder."""
+    for path in (directory, os.path.join(directory, FORMAT)):
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return f"{path}: {exc.strerror or exc}"
+        if stat.S_ISLNK(st.st_mode):
+            return f"{path} is a symbolic link"
+        if not stat.S_ISDIR(st.st_mode):
+            return f"{path} is not a folder"
+    return None
+
+
+def replace_text(path: str, text: str, tmp: str) -> None:
+    """Write `text` to `tmp` (created exclusively, never through a link), then rename it over
+    `path`: readers see the old or the new file, never half of one; on any failure `tmp` is
+    removed and the error raised."""
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:

@@ -53,6 +53,19 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N", help="worker processes (default, or 0: the machine's cores)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change meaning")
     p.add_argument("--online", action="store_true", default=None, help="enable rules that use the network (LNK011)")
+    _plugin_option(p)
+
+
+def _plugin_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--plugin", action="append", default=[], metavar="FILE_OR_MODULE",
+        help="load rules from this .py file or module (runs its code; a config found in the linted folder cannot)",
+    )
+
+
+def _plugin_specs(given: list[str]) -> tuple[str, ...]:
+    """Plugin files as absolute paths (workers and config roots must not change their meaning)."""
+    return tuple(os.path.abspath(p) if p.endswith(".py") or os.sep in p or "/" in p else p for p in given)
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -95,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules", formatter_class=_Formatter)
     rules.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--config", metavar="FILE", help="include plugins named in this config")
+    _plugin_option(rules)
     explain = sub.add_parser("explain", help="show a rule's documentation", formatter_class=_Formatter)
     explain.add_argument("rule", metavar="CODE", help="a rule code or name")
     return parser
@@ -122,13 +136,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _rule_table(config: str | None = None) -> dict:
+def _rule_table(config: str | None = None, plugin_specs: tuple[str, ...] = ()) -> dict:
     from .registry import RegistryError, all_rules
 
-    plugins = []
+    plugins = [(spec, Path.cwd()) for spec in plugin_specs]
     if config:
         settings = cfg.read_file(Path(config))
-        plugins = [(spec, settings.root) for spec in settings.get("plugins")]
+        plugins += [(spec, settings.root) for spec in settings.get("plugins")]
     try:
         return all_rules(plugins)
     except RegistryError as exc:
@@ -136,7 +150,7 @@ def _rule_table(config: str | None = None) -> dict:
 
 
 def _rules(args) -> int:
-    table = _rule_table(args.config)
+    table = _rule_table(args.config, _plugin_specs(args.plugin))
     if args.output_format == "json":
         import json
 
@@ -191,6 +205,7 @@ def _lint(args) -> int:
         ignore=tuple(args.ignore),
         format=getattr(args, "format", None),
         online=args.online,
+        plugins=_plugin_specs(args.plugin),
     )
     job = runner.Job(
         mode="fix" if fix_mode else "check",
@@ -212,7 +227,14 @@ def _lint(args) -> int:
     settings = runner.settings_for(first if first.is_file() else first / "_", job)
     cfg.ruleset(settings, overrides)
     if stdin_task is None and not args.no_cache:
-        job = replace(job, cache_dir=_cache_dir(args.cache_dir, settings))
+        from .cache import unsafe_reason
+
+        cache_dir = _cache_dir(args.cache_dir, settings)
+        why = unsafe_reason(cache_dir)
+        if why is None:
+            job = replace(job, cache_dir=cache_dir)
+        else:  # a vault may ship a link in place of its cache: never follow it anywhere
+            print(f"omnilint: warning: not using the cache: {why}", file=sys.stderr)
     progress = _progress_bar() if sys.stderr.isatty() and not args.quiet else None
     result = runner.run(paths, job, args.jobs, stdin_task, progress)
     if fix_mode and args.write:
@@ -250,7 +272,7 @@ def _report(args, result, fix_mode: bool) -> int:
     module = get(fmt)
     kwargs = dict(color=color, statistics=args.statistics, mode="fix" if fix_mode else "check", unsafe=args.unsafe_fixes)
     if fmt == "sarif":
-        kwargs["rules_table"] = _rule_table(args.config)
+        kwargs["rules_table"] = _rule_table(args.config, _plugin_specs(args.plugin))
     if args.quiet and fmt in ("text", "concise"):
         kwargs["quiet"] = True
     module.render(result, out, **kwargs)

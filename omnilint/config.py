@@ -2,7 +2,14 @@
 
 Sources, nearest first: `omnilint.toml`, `.omnilint.toml`, or `pyproject.toml`
 with a `[tool.omnilint]` table.  `--config FILE` replaces discovery.  Unknown keys,
-unknown rule codes and ill-typed options are errors (exit 2), never ignored.
+unknown rule codes and ill-typed or out-of-range options are errors (exit 2), never ignored.
+
+Trust: a config found inside the linted folder belongs to whoever made the folder
+(a downloaded or cloned vault), not to the person running omnilint.  So a discovered
+config may narrow what runs but never widen what omnilint may do: it cannot load
+plugins (code), switch the network on, or set a rule's invoker-only options
+(`Rule.invoker_only_options`).  Those come only from the command line or from a config
+file the invoker names with `--config` (`Settings.trusted`).
 """
 
 from __future__ import annotations
@@ -25,8 +32,25 @@ from .rule import Rule
 
 CONFIG_NAMES = ("omnilint.toml", ".omnilint.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ["*.md", "*.markdown"]
-DEFAULT_EXCLUDE = [".git", ".obsidian", "node_modules", ".omnilint_cache", ".venv", "__pycache__"]
+# Folders omnilint never reads as notes nor writes, whatever `exclude` says: version-control
+# and app internals, trash and sync history, dependency folders, and its own cache. `exclude`
+# and `extend-exclude` add to this list; they cannot remove from it.
+ALWAYS_EXCLUDED = (
+    ".git", ".hg", ".svn", ".obsidian", ".trash", ".Trash", ".Trashes", ".stversions", ".stfolder",
+    "node_modules", ".omnilint_cache", ".venv", "__pycache__",
+)
+DEFAULT_EXCLUDE: list[str] = []
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
+MAX_FILE_SIZE_LIMIT = 1 << 30  # one article of more than 1 GiB is not an article
+VAULT_KINDS = ("obsidian", "logseq", "plain")
+# Keys only the invoker may set (command line or --config): what they do reaches beyond
+# the folder being linted (code execution, the network).
+INVOKER_ONLY_KEYS = {
+    "plugins": "a folder's own config cannot make omnilint run code; name plugins with --plugin FILE "
+    "or in a config you pass with --config FILE",
+    "online": "a folder's own config cannot switch the network on; pass --online "
+    "(or set it in a config you pass with --config FILE)",
+}
 
 # key -> (type, default)
 KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
@@ -58,6 +82,7 @@ class Settings:
     root: Path  # the folder globs and links are relative to
     source: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    trusted: bool = False  # named by the invoker (--config), not found in the linted folder
 
     def get(self, key: str) -> Any:
         return self.values.get(key, KEYS[key][1])
@@ -72,6 +97,7 @@ class Overrides:
     ignore: tuple[str, ...] = ()
     format: bool | None = None
     online: bool | None = None
+    plugins: tuple[str, ...] = ()  # --plugin: module names or absolute paths of .py files
 
 
 @dataclass
@@ -93,7 +119,8 @@ class RuleSet:
         return [(r, o) for r, o in self.rules if r.code not in ignored]
 
 
-def read_file(path: Path) -> Settings:
+def read_file(path: Path, trusted: bool = True) -> Settings:
+    """A config file's settings; `trusted` when the invoker named it (--config)."""
     import tomllib  # only when there is a config file to read
 
     try:
@@ -104,7 +131,19 @@ def read_file(path: Path) -> Settings:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("omnilint", {})
-    return Settings(path.parent.resolve(), path, validate(data, str(path)))
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [tool.omnilint] must be a table")
+    values = validate(data, str(path))
+    if not trusted:
+        _refuse_invoker_only_keys(values, path)
+    return Settings(path.parent.resolve(), path, values, trusted)
+
+
+def _refuse_invoker_only_keys(values: dict[str, Any], path: Path) -> None:
+    for key, why in INVOKER_ONLY_KEYS.items():
+        value = values.get(key)
+        if value:  # `online = false` or `plugins = []` only narrow: allowed
+            raise ConfigError(f"{path}: {key!r} is refused in a discovered config: {why}")
 
 
 def validate(data: dict[str, Any], origin: str) -> dict[str, Any]:
@@ -123,6 +162,11 @@ def validate(data: dict[str, Any], origin: str) -> dict[str, Any]:
     for code, opts in data.get("rules", {}).items():
         if not isinstance(opts, dict):
             raise ConfigError(f"{origin}: [rules.{code}] must be a table of options")
+    if "vault" in data and data["vault"] not in VAULT_KINDS:
+        raise ConfigError(f"{origin}: 'vault' must be one of {', '.join(map(repr, VAULT_KINDS))}, not {data['vault']!r}")
+    size = data.get("max-file-size")
+    if size is not None and not 1 <= size <= MAX_FILE_SIZE_LIMIT:
+        raise ConfigError(f"{origin}: 'max-file-size' must be from 1 to {MAX_FILE_SIZE_LIMIT} (bytes), not {size}")
     return data
 
 
@@ -146,7 +190,7 @@ def discover(directory: Path) -> Settings:
             if candidate.is_file():
                 if name == "pyproject.toml" and not _has_tool_table(candidate):
                     continue
-                return read_file(candidate)
+                return read_file(candidate, trusted=False)
     return Settings(directory)
 
 
@@ -213,13 +257,18 @@ def select_rules(
     return [chosen[c] for c in sorted(chosen)]
 
 
-def rule_options(rule: type[Rule], given: dict[str, Any], origin: str) -> dict[str, Any]:
+def rule_options(rule: type[Rule], given: dict[str, Any], origin: str, trusted: bool = True) -> dict[str, Any]:
     options = dict(rule.options)
     for key, value in given.items():
         if key not in rule.options:
             raise ConfigError(
                 f"{origin}: rule {rule.code} has no option {key!r}{_close_match(key, rule.options)}"
                 + (f"; its options: {', '.join(rule.options)}" if rule.options else "")
+            )
+        if not trusted and key in rule.invoker_only_options:
+            raise ConfigError(
+                f"{origin}: option {key!r} of {rule.code} is refused in a discovered config (it reaches beyond "
+                "the folder being linted); set it in a config you pass with --config FILE"
             )
         default = rule.options[key]
         check = getattr(rule, "check_option", None)  # a rule may validate its own values
@@ -236,6 +285,9 @@ def rule_options(rule: type[Rule], given: dict[str, Any], origin: str) -> dict[s
             raise ConfigError(
                 f"{origin}: option {key!r} of {rule.code} must be one of {', '.join(map(repr, choices))}, not {value!r}"
             )
+        bounds = rule.option_ranges.get(key)
+        if bounds is not None and isinstance(value, (int, float)) and not bounds[0] <= value <= bounds[1]:
+            raise ConfigError(f"{origin}: option {key!r} of {rule.code} must be from {bounds[0]} to {bounds[1]}, not {value!r}")
         options[key] = value
     return options
 
@@ -304,8 +356,10 @@ def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
 
 def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     origin = str(settings.source) if settings.source else "defaults"
+    plugins = [(spec, settings.root) for spec in settings.get("plugins")]  # read_file refused them unless trusted
+    plugins += [(spec, Path.cwd()) for spec in overrides.plugins]
     try:
-        table = all_rules((spec, settings.root) for spec in settings.get("plugins"))
+        table = all_rules(plugins)
     except RegistryError as exc:
         raise ConfigError(str(exc)) from None
     if overrides.select is not None:
@@ -335,7 +389,7 @@ def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     _merge_format_options(table, given, settings.get("format-options"), origin)
     rules = []
     for r in chosen:
-        options = rule_options(r, given.get(r.code, {}), origin)
+        options = rule_options(r, given.get(r.code, {}), origin, settings.trusted or settings.source is None)
         rules.append((r(), _inherit_vault(r, options, given.get(r.code, {}), settings)))
     pfi = []
     for glob, codes in settings.get("per-file-ignores").items():

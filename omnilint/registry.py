@@ -2,11 +2,15 @@
 
 An entry point may name a Rule class, a list/tuple of Rule classes, or a module
 (whose `RULES` list, or else every Rule subclass defined in it, is taken).
-A project may also name local rule modules or files in its config (`plugins`).
+The invoker may also name local rule modules or files (`--plugin`, or `plugins` in a
+config passed with `--config`); a config discovered in the linted folder cannot
+(config.INVOKER_ONLY_KEYS): loading a plugin runs its code.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import inspect
 import sys
 from functools import lru_cache
@@ -78,10 +82,8 @@ def installed_rules() -> dict[str, type[Rule]]:
 
 
 def load_plugin(spec: str, base: Path) -> list[type[Rule]]:
-    """A local plugin named in config: a module name, or a .py file relative to `base`."""
-    if spec.endswith(".py") or "/" in spec:
-        import importlib.util
-
+    """A local plugin the invoker named: a module name, or a .py file relative to `base`."""
+    if spec.endswith(".py") or "/" in spec or "\\" in spec:
         path = (base / spec).resolve()
         name = f"omnilint_local_{abs(hash(str(path)))}"
         if name in sys.modules:

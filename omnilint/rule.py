@@ -34,6 +34,11 @@ class Rule:
     options: ClassVar[dict[str, Any]] = {}  # option name -> default (its type is the option's type)
     # option name -> the values it may take; the config layer rejects any other.
     option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {}
+    # option name -> (lowest, highest) allowed value of a number option; the config layer rejects others.
+    option_ranges: ClassVar[dict[str, tuple[float, float]]] = {}
+    # Options whose effect reaches beyond the linted folder (a file path to write, addresses the
+    # network may reach): only the invoker's --config may set them, never a config found in the vault.
+    invoker_only_options: ClassVar[frozenset[str]] = frozenset()
     # True when a fix may delete a whole paragraph of prose (a repeated one, a dead
     # exporter link line): the property tests let only such rules make prose disappear.
     removes_paragraphs: ClassVar[bool] = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,8 +119,8 @@ _SETTINGS_BY_FOLDER: dict[str, cfg.Settings] = {}
 def settings_for(path: Path | str, job: Job) -> cfg.Settings:
     if job.config_file:
         cached = _EXPLICIT_SETTINGS.get(job.config_file)
-        if cached is None:
-            cached = _EXPLICIT_SETTINGS[job.config_file] = cfg.read_file(Path(job.config_file))
+        if cached is None:  # named by the invoker: trusted (plugins, online)
+            cached = _EXPLICIT_SETTINGS[job.config_file] = cfg.read_file(Path(job.config_file), trusted=True)
         return cached
     folder = os.path.dirname(path)
     found = _SETTINGS_BY_FOLDER.get(folder)  # cfg.discover is memoised too, but per Path: dearer per file
@@ -155,33 +156,41 @@ def display_path(path: Path | str) -> str:
 
 
 def discover_files(paths: Iterable[str], job: Job) -> Discovery:
+    """Every file to check, once each: a file reached by several paths (a symbolic link
+    to a note inside the root, a hard link) is one file, checked and written under its
+    own path when one of the paths is not a link."""
     found = Discovery()
-    seen: set[str] = set()
+    by_identity: dict[tuple[int, int], int] = {}  # (device, inode) -> index in found.files
     cwd = os.getcwd()
+
+    def add(file: str, identity: tuple[int, int] | None, size: int, is_link: bool) -> None:
+        if identity is None:  # cannot stat: reading it will say why
+            found.files.append(Task(file, _relative(file, cwd), size=size))
+            return
+        known = by_identity.get(identity)
+        if known is None:
+            by_identity[identity] = len(found.files)
+            found.files.append(Task(file, _relative(file, cwd), size=size))
+        elif not is_link and os.path.islink(found.files[known].path):
+            found.files[known] = Task(file, _relative(file, cwd), size=size)
+
     for raw in paths:
         path = os.path.abspath(raw)
         if os.path.islink(path) and not os.path.exists(path):
             found.problems.append(_io_problem(_relative(path, cwd), "broken symbolic link"))
         elif os.path.isdir(path):
-            for file, size in _walk(Path(path), job, found):
-                if file not in seen:
-                    seen.add(file)
-                    found.files.append(Task(file, _relative(file, cwd), size=size))
-        elif os.path.exists(path):
-            if path not in seen:  # named explicitly: checked whatever its name
-                seen.add(path)
-                found.files.append(Task(path, _relative(path, cwd), size=_size(path)))
+            for file, identity, size, is_link in _walk(Path(path), job, found):
+                add(file, identity, size, is_link)
+        elif os.path.exists(path):  # named explicitly: checked whatever its name
+            try:
+                st = os.stat(path)
+                add(path, (st.st_dev, st.st_ino), st.st_size, os.path.islink(path))
+            except OSError:
+                add(path, None, 0, False)
         else:
             found.problems.append(_io_problem(_relative(path, cwd), "no such file or directory"))
     found.files.sort(key=lambda t: t.display)
     return found
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 _PATTERNS: dict[tuple[str, ...], list] = {}
@@ -196,10 +205,17 @@ def _patterns(settings: cfg.Settings, key: str) -> list:
     return memo
 
 
-def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, int]]:
-    """(absolute path, size) of every included file under `top`, depth first, by name."""
+def _always_excluded(name: str) -> bool:
+    return name in cfg.ALWAYS_EXCLUDED
+
+
+def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, tuple[int, int] | None, int, bool]]:
+    """(absolute path, (device, inode), size, is a symlink) of every included file under
+    `top`, depth first, by name.  Never enters the always-excluded folders (config.ALWAYS_EXCLUDED)
+    nor the result cache, whatever the settings say."""
     stack = [str(top)]
     visited: set[tuple[int, int]] = set()
+    cache_dir = os.path.realpath(job.cache_dir) if job.cache_dir else None
     while stack:
         folder = stack.pop()
         try:
@@ -217,6 +233,8 @@ def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, int]]:
         exclude = _patterns(settings, "exclude") + _patterns(settings, "extend-exclude")
         subfolders = []
         for entry in entries:
+            if _always_excluded(entry.name):
+                continue
             rel = _relative(entry.path, root)
             if any(p.match(rel) for p in exclude):
                 continue
@@ -225,22 +243,76 @@ def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, int]]:
             except OSError:
                 is_dir = False
             if is_dir:
-                subfolders.append(entry.path)
+                if cache_dir is None or os.path.realpath(entry.path) != cache_dir:
+                    subfolders.append(entry.path)
             elif any(p.match(entry.name) for p in include):
                 try:
-                    size = entry.stat().st_size
+                    st = entry.stat()
                 except OSError:
                     if entry.is_symlink():
                         found.problems.append(_io_problem(display_path(entry.path), "broken symbolic link"))
                         continue
-                    size = 0  # reading it will say what is wrong
-                yield entry.path, size
+                    yield entry.path, None, 0, False  # reading it will say what is wrong
+                    continue
+                yield entry.path, (st.st_dev, st.st_ino), st.st_size, entry.is_symlink()
         stack.extend(reversed(subfolders))
 
 
 def _io_problem(display: str, message: str, code: str = IO_CODE, name: str = IO_NAME) -> FileResult:
     d = Diagnostic(code, name, message, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
     return FileResult(display, display, diagnostics=[d])
+
+
+# -- reading ------------------------------------------------------------------
+
+
+class TooLarge(Exception):
+    """The file holds more bytes than max-file-size."""
+
+
+class NotRegular(Exception):
+    """A FIFO, device, socket or folder where a note was expected."""
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: str, limit: int) -> bytes:
+    """The bytes of a regular file, at most `limit` of them.
+
+    A vault may hold a FIFO (opening it would wait for a writer forever) or a link to
+    /dev/zero (reading it never ends): only regular files are opened, the type is checked
+    again on the open descriptor (the path may have been swapped in between), and the limit
+    applies to the bytes actually read, not to what stat() claimed.
+    """
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegular(_kind(st.st_mode))
+    if st.st_size > limit:
+        raise TooLarge(f"file is {st.st_size} bytes")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(_kind(st.st_mode))
+        chunks = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise TooLarge(f"file is more than {limit} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 # -- one file -----------------------------------------------------------------
@@ -266,14 +338,13 @@ def process(task: Task, lookup_only: bool = False) -> FileResult:
         return _io_problem(task.display, str(exc), "CFG001", "config-error")
     relpath = _relpath(path, settings.root)
     if data is None:
+        limit = settings.get("max-file-size")
         try:
-            size = task.size or os.stat(path).st_size  # discovery's stat, moments ago
-            limit = settings.get("max-file-size")
-            if size > limit:
-                return _io_problem(
-                    task.display, f"file is {size} bytes, above max-file-size ({limit}); skipped", SIZE_CODE, SIZE_NAME
-                )
-            data = Path(path).read_bytes()
+            data = read_regular_file(path, limit)
+        except TooLarge as exc:
+            return _io_problem(task.display, f"{exc}, above max-file-size ({limit}); skipped", SIZE_CODE, SIZE_NAME)
+        except NotRegular as exc:
+            return _io_problem(task.display, f"not a regular file ({exc}); skipped")
         except OSError as exc:
             return _io_problem(task.display, f"cannot read: {exc.strerror or exc}")
     try:
@@ -287,14 +358,15 @@ def process(task: Task, lookup_only: bool = False) -> FileResult:
         result.sha = result_cache.digest(data)
     if scope is not None:
         entry = _CACHE.load(scope, task.path, relpath, result.sha)  # type: ignore[union-attr]
-        # In fix mode a hit only helps when there is nothing to fix: then the fixer would change nothing.
+        # In fix mode a hit only helps when there is nothing to fix: then the fixer would change
+        # nothing.  A cached entry never supplies an edit: the cache folder may be forged, so
+        # every edit that is written is derived from the bytes just read.
         if entry is not None and (job.mode == "check" or not _fixable(entry.diagnostics, job.unsafe)):
             _from_entry(result, entry, data, decoded, job)
             return result
     if lookup_only:
         return None  # type: ignore[return-value]
-    known = entry.diagnostics if scope is not None and entry is not None else None
-    facts_json = _lint(result, rules, data, decoded, job, known)
+    facts_json = _lint(result, rules, data, decoded, job)
     if scope is not None and _storable(result, job):
         sha = result.sha if not result.changed else result_cache.digest(encode(result.new_text, result.bom))  # type: ignore[arg-type]
         entry_text = result_cache.entry_json(relpath, sha, result.diagnostics, facts_json, result.corpus_rules)
@@ -303,16 +375,13 @@ def process(task: Task, lookup_only: bool = False) -> FileResult:
     return result
 
 
-def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job: Job, known=None) -> str:
-    """Lint (or fix) the text into `result`; returns the corpus facts as JSON text.
-
-    `known`: the cached findings of this very text, which spare the fixer its first pass.
-    """
+def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job: Job) -> str:
+    """Lint (or fix) the text into `result`; returns the corpus facts as JSON text."""
     file_rules = engine.per_file(rules)
     corpus = [(r, o) for r, o in rules if isinstance(r, CorpusRule)]
     text = decoded.text
     if job.mode == "fix":
-        fixed, doc = _fix(text, file_rules, result.relpath, job.unsafe, known)
+        fixed, doc = _fix(text, file_rules, result.relpath, job.unsafe)
         result.original, result.new_text, result.bom = data, fixed.text, decoded.bom
         result.applied, result.rejected = fixed.applied, fixed.rejected
         result.diagnostics = fixed.remaining
@@ -325,17 +394,12 @@ def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job:
     return facts
 
 
-def _fix(text: str, rules: engine.RuleList, relpath: str, unsafe: bool, known):
+def _fix(text: str, rules: engine.RuleList, relpath: str, unsafe: bool):
     """engine.fix, plus the Document of the final text (the fixer's last pass parsed it
     already: the facts and edit positions reuse it instead of parsing it once more)."""
     last: list[Document] = []
 
-    if known is not None and not _edits_in_range(known, len(text)):
-        known = None  # a damaged cache entry is a miss, never a crash
-
     def lint(current: str) -> list[Diagnostic]:
-        if known is not None and current == text:
-            return list(known)
         doc = Document(current, relpath)
         if last:
             last[0].release()  # an earlier pass's text: its findings hold no node
@@ -345,10 +409,6 @@ def _fix(text: str, rules: engine.RuleList, relpath: str, unsafe: bool, known):
     fixed = fix_text(text, lint, unsafe=unsafe)
     doc = last[0] if last and last[0].text == fixed.text else Document(fixed.text, relpath)
     return fixed, doc
-
-
-def _edits_in_range(diagnostics: list[Diagnostic], length: int) -> bool:
-    return all(e.end <= length for d in diagnostics if d.fix is not None for e in d.fix.edits)
 
 
 def _collect_facts(result: FileResult, doc: Document, corpus: engine.RuleList) -> str:
@@ -689,7 +749,7 @@ def _walk_project(root: Path, exclude: list) -> tuple[str, ...]:
         visited.add((st.st_dev, st.st_ino))
         rel_folder = _relpath(Path(folder), root)
         prefix = "" if rel_folder == "." else rel_folder + "/"
-        dirs[:] = sorted(d for d in dirs if not any(p.match(prefix + d) for p in exclude))
+        dirs[:] = sorted(d for d in dirs if not _always_excluded(d) and not any(p.match(prefix + d) for p in exclude))
         files.extend(prefix + n for n in names if not any(p.match(prefix + n) for p in exclude))
         if len(files) > MAX_PROJECT_FILES:
             break
@@ -716,6 +776,8 @@ def _apply_corpus_fixes(results: list[FileResult], job: Job) -> None:
         ]
         if not allowed or (r.new_text is None and not _reload(r, allowed)):
             continue
+        if r.cached and not _facts_still_hold(r, allowed, job):
+            continue
         batch = non_overlapping(allowed)
         new = apply_edits(r.new_text, (e for d in batch for e in d.fix.edits))  # type: ignore[union-attr]
         why = verify(r.new_text, new, batch)
@@ -728,15 +790,35 @@ def _apply_corpus_fixes(results: list[FileResult], job: Job) -> None:
         r.diagnostics = [d for d in r.diagnostics if id(d) not in done]
 
 
+def _facts_still_hold(r: FileResult, fixes: list[Diagnostic], job: Job) -> bool:
+    """A corpus fix places its edits by the facts of its file; facts that came from the
+    cache are collected again from the text about to be edited and must be the same
+    (a forged or damaged cache entry never decides what is written)."""
+    codes = {d.code for d in fixes}
+    settings = settings_for(r.path, job)
+    doc = Document(r.new_text or "", r.relpath)
+    for rule, options in cfg.ruleset(settings, job.overrides).rules_for(r.relpath):
+        if rule.code in codes and isinstance(rule, CorpusRule):
+            try:
+                fresh = json.dumps(rule.collect(doc, options), ensure_ascii=False, separators=(",", ":"))
+            except Exception:  # noqa: BLE001 - the rule's crash is reported where it is linted
+                fresh = None
+            if fresh != r.facts.get(rule.code):
+                why = "the cached facts do not match the file; not fixed (run again with --no-cache)"
+                r.rejected.extend(Rejected(d, why) for d in fixes)
+                return False
+    return True
+
+
 def _reload(r: FileResult, fixes: list[Diagnostic]) -> bool:
     """Read back a file whose text was dropped as unchanged, if it is still what was linted."""
     why = None
     try:
-        data = Path(r.path).read_bytes()
+        data = read_regular_file(r.path, cfg.MAX_FILE_SIZE_LIMIT)
         if result_cache.digest(data) != r.sha:
             why = "the file changed on disk while omnilint ran"
-    except OSError as exc:
-        why = f"cannot read it again: {exc.strerror or exc}"
+    except (OSError, TooLarge, NotRegular) as exc:
+        why = f"cannot read it again: {getattr(exc, 'strerror', None) or exc}"
     if why is not None:
         r.rejected.extend(Rejected(d, why) for d in fixes)
         return False
@@ -748,21 +830,26 @@ def _reload(r: FileResult, fixes: list[Diagnostic]) -> bool:
 def write_results(results: list[FileResult], roots: Iterable[str] | None = None) -> None:
     """Write every changed file atomically (fix --write).
 
-    Temporary files an interrupted run left next to these files are removed first.
     With `roots` (the paths the user named), a file whose real location is outside
     all of them (reached through a symbolic link) is reported, never written.
+    Temporary files that an interrupted omnilint run left (writer.is_stale_temp: our
+    exact name pattern, a regular file, over an hour old) are removed only in the
+    folders this run writes to.
     """
     from .writer import StaleFileError, remove_stale_temps, write_atomic
 
-    for folder in sorted({os.path.dirname(os.path.realpath(r.path)) for r in results if r.path and not r.stdin}):
-        remove_stale_temps(Path(folder))
     allowed = [os.path.realpath(p) for p in roots] if roots is not None else None
+    to_write = []
     for r in results:
         if not r.changed or r.stdin:
             continue
         if allowed is not None and not _inside(os.path.realpath(r.path), allowed):
             r.write_error = "not written: it is a symbolic link to a file outside the paths given"
             continue
+        to_write.append(r)
+    for folder in sorted({os.path.dirname(os.path.realpath(r.path)) for r in to_write}):
+        remove_stale_temps(Path(folder))
+    for r in to_write:
         try:
             write_atomic(Path(r.path), encode(r.new_text, r.bom), r.original)  # type: ignore[arg-type]
             r.written = True

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 TMP_PREFIX = ".omnilint-tmp-"
+TMP_SUFFIX = ".tmp"
+# The exact names write_atomic gives its temporary files (mkstemp: 8 random characters).
+# Only files of this name are ever removed as leftovers: a note called ".omnilint-tmp-x.md"
+# is the user's.
+TMP_NAME = re.compile(re.escape(TMP_PREFIX) + r"[a-z0-9_]{8}" + re.escape(TMP_SUFFIX))
+STALE_TEMP_SECONDS = 3600  # younger: maybe a concurrent run's file in the middle of its write
 
 
 class StaleFileError(Exception):
@@ -28,7 +37,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         # owner's "read-only" instead, even for root.
         raise PermissionError(errno.EACCES, "the file is read-only; not written", str(path))
     _check_unchanged(path, target, expected)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=target.parent)
+    # mkstemp: a random name created exclusively (O_EXCL): never an existing file or a planted link.
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -69,18 +79,34 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def is_stale_temp(name: str, st: os.stat_result, now: float) -> bool:
+    """A temporary file an interrupted write_atomic left: our exact name, a regular file
+    (never a link or a folder), untouched for over an hour."""
+    return (
+        TMP_NAME.fullmatch(name) is not None
+        and stat.S_ISREG(st.st_mode)
+        and now - st.st_mtime > STALE_TEMP_SECONDS
+    )
+
+
 def remove_stale_temps(folder: Path) -> int:
-    """Remove temporary files an interrupted run left in `folder`; returns how many."""
+    """Remove temporary files an interrupted run left in `folder`; returns how many.
+
+    `folder` must be a real folder (not reached through a link): callers pass the real
+    folder of a file they are about to write."""
     removed = 0
+    now = time.time()
     try:
+        if os.path.islink(folder):
+            return 0
         entries = list(os.scandir(folder))
     except OSError:
         return 0
     for entry in entries:
-        if entry.name.startswith(TMP_PREFIX) and entry.is_file(follow_symlinks=False):
-            try:
+        try:
+            if is_stale_temp(entry.name, entry.stat(follow_symlinks=False), now):
                 os.unlink(entry.path)
                 removed += 1
-            except OSError:
-                pass
+        except OSError:
+            pass
     return removed

@@ -47,7 +47,18 @@ class SharedId(CorpusRule):
                 yield path, self.at(fact["span"], f"id {ident} is also used by {others}", fix)
 '''
 
-CONFIG = 'plugins = ["corpus_rules.py"]\nextend-select = ["TST001"]\n'
+# The vault's config selects the test rule; the rule itself comes from the invoker (--plugin):
+# a config found in the vault may not load code.
+CONFIG = 'extend-select = ["TST001"]\n'
+PLUGIN_FILE = "corpus_rules.py"
+
+
+def plugin_args(cwd: Path) -> list[str]:
+    """--plugin for the test rule file of the vault `cwd` is in (or beside)."""
+    for folder in (cwd, *cwd.parents[:2]):
+        if (folder / PLUGIN_FILE).exists():
+            return ["--plugin", str(folder / PLUGIN_FILE)]
+    return []
 
 
 def article(n: int, ident: str | None = None, dirty: bool = True) -> str:
@@ -79,7 +90,7 @@ def make_vault(root: Path, count: int, dirty: bool = True) -> Path:
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR",)}
     return subprocess.run(
-        [sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "omnilint", *args, *(plugin_args(cwd) if args and args[0] in ("check", "fix") else [])], cwd=cwd, capture_output=True, text=True, env=env, check=False
     )
 
 

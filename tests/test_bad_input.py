@@ -136,14 +136,14 @@ def make_unreadable(path: Path, monkeypatch) -> None:
 
         monkeypatch.setattr(os, "scandir", scandir)
     else:
-        real_read_bytes = Path.read_bytes
+        real_open = os.open
 
-        def read_bytes(self):
-            if str(self) == target:
+        def refusing_open(p, *args, **kwargs):
+            if os.path.abspath(p) == target:
                 raise denied
-            return real_read_bytes(self)
+            return real_open(p, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(os, "open", refusing_open)
 
 
 def test_unreadable_file_and_folder_are_reported_and_the_run_goes_on(omnilint, vault: Path, monkeypatch):

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from cache_helpers import article, cli, findings, make_vault
+from cache_helpers import PLUGIN_FILE, article, cli, findings, make_vault
 
 from omnilint import cache as result_cache
 from omnilint import config as cfg
@@ -20,7 +20,7 @@ from omnilint.model import Applicability, Diagnostic, Edit, Fix, Severity
 def lint_run(root: Path, cache_dir: Path | None, mode: str = "check", select=None, write: bool = False):
     job = runner.Job(
         mode=mode,
-        overrides=cfg.Overrides(select=select),
+        overrides=cfg.Overrides(select=select, plugins=tuple(str(root / p) for p in [PLUGIN_FILE] if (root / p).exists())),
         cache_dir=str(cache_dir) if cache_dir else None,
         write=write,
     )
@@ -233,7 +233,7 @@ def test_a_crashing_rule_is_never_cached(tmp_path: Path, monkeypatch):
         encoding="utf-8",
     )
     (tmp_path / "omnilint.toml").write_text(
-        'plugins = ["corpus_rules.py"]\nextend-select = ["TST001", "TST002"]\n', encoding="utf-8"
+        'extend-select = ["TST001", "TST002"]\n', encoding="utf-8"
     )
     cache_dir = tmp_path / "cache"
     args = ("check", "vault", "--output-format", "json", "--cache-dir", str(cache_dir))
@@ -261,6 +261,8 @@ def test_two_runs_sharing_one_cache_at_the_same_time(tmp_path: Path, monkeypatch
         "--cache-dir",
         str(cache_dir),
         "-j2",
+        "--plugin",
+        PLUGIN_FILE,
     ]
     runs = [
         subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -293,24 +295,30 @@ def test_stdin_is_never_cached(tmp_path: Path):
 
     make_vault(tmp_path, 1)
     done = subprocess.run(
-        [sys.executable, "-m", "omnilint", "check", "-", "--stdin-filename", "x.md"],
+        [sys.executable, "-m", "omnilint", "check", "-", "--stdin-filename", "x.md", "--plugin", PLUGIN_FILE],
         cwd=tmp_path, input="Text  \n", capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 1
     assert not (tmp_path / ".omnilint_cache").exists()
 
 
-def test_stale_scopes_are_removed_when_a_new_one_is_made(tmp_path: Path):
+def test_stale_scopes_are_removed_when_a_new_one_is_made_and_only_ours(tmp_path: Path):
     base = tmp_path / "cache" / result_cache.FORMAT
-    for n in range(3):
-        old = base / f"old{n}"
+    names = [f"{n:020x}" for n in range(3)]  # scope folders this code makes: 20 hex digits
+    for name in names:
+        old = base / name
         old.mkdir(parents=True)
         (old / "last-used").write_text("")
-    os.utime(base / "old0" / "last-used", (1, 1))  # unused for decades
+    os.utime(base / names[0] / "last-used", (1, 1))  # unused for decades
+    not_ours = [base / "photos", base / f"{9:020x}"]  # a folder someone put there; one without our marker
+    for folder in not_ours:
+        folder.mkdir()
+        os.utime(folder, (1, 1))
     cache = result_cache.Cache(str(tmp_path / "cache"))
     ruleset = cfg.ruleset(cfg.Settings(tmp_path))
     assert cache.scope(ruleset) is not None
-    assert sorted(p.name for p in base.iterdir() if p.name.startswith("old")) == ["old1", "old2"]
+    assert sorted(p.name for p in base.iterdir() if p.name in names) == names[1:]
+    assert all(folder.is_dir() for folder in not_ours)
 
 
 def test_fix_after_check_starts_from_the_cached_findings(vault: Path, tmp_path: Path, monkeypatch):

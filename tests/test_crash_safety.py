@@ -157,21 +157,36 @@ def test_sigkill_during_fix_write_never_leaves_a_mixed_file(tmp_path: Path, old_
         left_behind += len(temporary_files(folder))
     assert step_kills_landed == STEP_KILLS
     assert left_behind, "some kill should have left a temporary file for a later run to remove"
-    # The next run finishes the job and cleans up after the interrupted ones.
+    # The next run finishes the job and, in the folders it writes to, removes what the
+    # interrupted runs left once it is old enough not to be a concurrent run's.
+    hour_ago = time.time() - 2 * 3600
+    for leftover in temporary_files(folder):
+        os.utime(leftover, (hour_ago, hour_ago))
+    unfinished = {(folder / name).parent for name, data in old.items() if (folder / name).read_bytes() != new[name]}
     assert wait(forked_fix_write(folder, 0)) in (0, 1)
     assert snapshot(folder) == {folder / name: data for name, data in new.items()}
-    assert not temporary_files(folder), temporary_files(folder)
+    left = [p for p in temporary_files(folder) if p.parent in unfinished]
+    assert not left, left
 
 
-def test_stale_temporary_files_are_removed_by_the_next_fix_write(tmp_path: Path):
+def test_fix_write_removes_only_its_own_old_temporary_files_in_folders_it_writes(tmp_path: Path):
     (tmp_path / "a.md").write_text("x  \n")
     sub = tmp_path / "sub"
     sub.mkdir()
     (sub / "b.md").write_text("clean\n")
-    for folder in (tmp_path, sub):
-        (folder / f"{TMP_PREFIX}abc123").write_bytes(b"half a file")
+    hour_ago = time.time() - 2 * 3600
+    ours_old = tmp_path / f"{TMP_PREFIX}abcd1234.tmp"
+    ours_young = tmp_path / f"{TMP_PREFIX}young123.tmp"
+    in_unwritten_folder = sub / f"{TMP_PREFIX}abcd1234.tmp"
+    user_note = tmp_path / f"{TMP_PREFIX}my-note.md"  # the user's file: only the prefix matches
+    for path in (ours_old, ours_young, in_unwritten_folder, user_note):
+        path.write_bytes(b"half a file")
+    for path in (ours_old, in_unwritten_folder, user_note):
+        os.utime(path, (hour_ago, hour_ago))
     (tmp_path / "keep.tmp").write_bytes(b"not ours")
     subprocess.run([sys.executable, "-m", "omnilint", "fix", "--write", "--no-cache", "."], cwd=tmp_path, capture_output=True)
-    assert not temporary_files(tmp_path)
-    assert (tmp_path / "keep.tmp").exists()
     assert (tmp_path / "a.md").read_text() == "x\n"
+    assert not ours_old.exists(), "an old leftover of ours in a folder the run writes to is removed"
+    assert ours_young.exists(), "a young one may belong to a run still writing"
+    assert in_unwritten_folder.exists(), "folders the run does not write to are not touched"
+    assert user_note.exists() and (tmp_path / "keep.tmp").exists()

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,10 @@ def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path: Path):
     write_atomic(path, b"new\n", expected=b"old\n")
     assert path.read_bytes() == b"new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
-    (tmp_path / ".omnilint-tmp-abc").write_bytes(b"partial")
+    leftover = tmp_path / ".omnilint-tmp-abcd1234.tmp"
+    leftover.write_bytes(b"partial")
+    assert remove_stale_temps(tmp_path) == 0, "a temporary file under an hour old may be a concurrent run's"
+    os.utime(leftover, (time.time() - 7200, time.time() - 7200))
     assert remove_stale_temps(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 

@@ -142,7 +142,7 @@ def test_yaml_tags_in_front_matter_never_run_code(omnilint, tmp_path: Path, payl
     assert "!!python" in (tmp_path / "a.md").read_text()  # reported, not "fixed" away
 
 
-def test_a_poisoned_cache_never_runs_code_nor_drives_a_write(omnilint, tmp_path: Path):
+def test_a_pickled_or_damaged_cache_entry_is_a_miss_and_runs_nothing(omnilint, tmp_path: Path):
     import pickle
 
     marker = tmp_path / "PWNED"
@@ -305,9 +305,10 @@ def test_the_socket_detector_sees_online_checks(omnilint, tmp_path: Path, local_
     second = tmp_path / "with-config-key"  # (a folder of its own: config discovery is memoised)
     second.mkdir()
     _linky_vault(second, local_server, files=1)
-    (second / "omnilint.toml").write_text('online = true\n[rules.LNK011]\ncache-file = "online-cache.json"\n')
+    invoker_config = tmp_path / "mine.toml"  # the invoker's own config, named with --config
+    invoker_config.write_text('online = true\n[rules.LNK011]\ncache-file = "online-cache.json"\n')
     with recorded() as events:
-        code, out = omnilint("check", "--no-cache", ".", cwd=second)
+        code, out = omnilint("check", "--config", str(invoker_config), "--no-cache", ".", cwd=second)
     assert network_events(events) and "LNK011" in out, out
 
 
@@ -363,15 +364,20 @@ def test_code_in_the_scanned_folder_never_runs(tmp_path: Path):
             assert not marker.exists(), f"{' '.join(command + args)} ran code from the scanned folder"
 
 
-def test_a_plugin_named_in_the_users_config_is_loaded(tmp_path: Path):
-    """The control: a config that names a plugin file does load it."""
-    marker = tmp_path / "LOADED"
-    (tmp_path / "my_rules.py").write_text(EVIL.format(marker=str(marker)) + "RULES = []\n")
-    (tmp_path / "omnilint.toml").write_text('plugins = ["my_rules.py"]\n')
-    (tmp_path / "note.md").write_text("Text\n")
-    proc = subprocess.run([sys.executable, "-m", "omnilint", "check", "--no-cache", "."], cwd=tmp_path, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert marker.exists()
+def test_a_plugin_the_invoker_names_is_loaded(tmp_path: Path):
+    """The control: a plugin named with --plugin, or in a config named with --config, is loaded."""
+    for how in ("--plugin", "--config"):
+        folder = tmp_path / how.strip("-")
+        folder.mkdir()
+        marker = folder / "LOADED"
+        (folder / "my_rules.py").write_text(EVIL.format(marker=str(marker)) + "RULES = []\n")
+        (folder / "mine.toml").write_text('plugins = ["my_rules.py"]\n')
+        (folder / "note.md").write_text("Text\n")
+        given = ["--plugin", "my_rules.py"] if how == "--plugin" else ["--config", "mine.toml"]
+        proc = subprocess.run([sys.executable, "-m", "omnilint", "check", "--no-cache", *given, "."],
+                              cwd=folder, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert marker.exists(), how
 
 
 # -- output -------------------------------------------------------------------------------------------
