@@ -219,9 +219,12 @@ def _lint(args) -> int:
     paths = args.paths or ["."]
     stdin_task = None
     if paths == [runner.STDIN]:
-        stdin_task = runner.Task(runner.STDIN, args.stdin_filename or "stdin.md", sys.stdin.read())
+        args.stdin_text = sys.stdin.read()
+        stdin_task = runner.Task(runner.STDIN, args.stdin_filename or "stdin.md", args.stdin_text)
     elif runner.STDIN in paths:
         raise cfg.ConfigError("'-' (stdin) cannot be combined with other paths")
+    if stdin_task is not None and fix_mode and args.write:
+        raise cfg.ConfigError("fix --write cannot write to stdin; `omnilint fix -` prints the fixed text to stdout")
     # Validate the configuration up front so a typo fails fast with exit 2.
     first = Path(os.path.abspath(stdin_task.display if stdin_task else paths[0]))
     settings = runner.settings_for(first if first.is_file() else first / "_", job)
@@ -258,19 +261,24 @@ def _report(args, result, fix_mode: bool) -> int:
     # File content shown on a terminal is escaped (a crafted file must not drive it);
     # piped into a file or `patch`, it stays byte for byte.
     shown = safe_lines if out.isatty() else str
-    if fix_mode and args.stdin_filename is not None and result.files and result.files[0].stdin:
-        out.write(shown(result.files[0].new_text or ""))  # like ruff: the fixed text goes to stdout
+    fmt = args.output_format or ("concise" if args.quiet else "text")
+    if fix_mode and result.files and result.files[0].stdin:
+        stdin_result = result.files[0]
+        text = stdin_result.new_text if stdin_result.new_text is not None else (args.stdin_text or "")
+        out.write(shown(text))  # like ruff: the fixed text goes to stdout, the report to stderr
         out = sys.stderr
-    elif fix_mode and (args.diff or not args.write):
+    elif fix_mode and (args.diff or (not args.write and fmt in ("text", "concise"))):
         for f in result.files:
             out.write(shown(f.diff()))
         if args.diff:
             changed = any(f.changed for f in result.files)
             return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
-    fmt = args.output_format or ("concise" if args.quiet else "text")
     color = out.isatty() and "NO_COLOR" not in os.environ
     module = get(fmt)
-    kwargs = dict(color=color, statistics=args.statistics, mode="fix" if fix_mode else "check", unsafe=args.unsafe_fixes)
+    kwargs = dict(
+        color=color, statistics=args.statistics, mode="fix" if fix_mode else "check", unsafe=args.unsafe_fixes,
+        write=bool(getattr(args, "write", False)),
+    )
     if fmt == "sarif":
         kwargs["rules_table"] = _rule_table(args.config, _plugin_specs(args.plugin))
     if args.quiet and fmt in ("text", "concise"):
@@ -283,7 +291,8 @@ def _report(args, result, fix_mode: bool) -> int:
         return EXIT_FINDINGS
     if args.exit_zero:
         return EXIT_CLEAN
-    pending = bool(codes) or (fix_mode and not args.write and any(f.changed for f in result.files))
+    # fix without --write: the changes still to make count as findings (stdin's went to stdout).
+    pending = bool(codes) or (fix_mode and not args.write and any(f.changed and not f.stdin for f in result.files))
     return EXIT_FINDINGS if pending else EXIT_CLEAN
 
 

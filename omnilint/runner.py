@@ -30,6 +30,8 @@ IO_CODE = "IO001"
 IO_NAME = "unreadable-file"
 SIZE_CODE = "IO002"
 SIZE_NAME = "file-too-large"
+WRITE_CODE = "IO003"
+WRITE_NAME = "write-failed"
 STDIN = "-"
 
 
@@ -844,7 +846,7 @@ def write_results(results: list[FileResult], roots: Iterable[str] | None = None)
         if not r.changed or r.stdin:
             continue
         if allowed is not None and not _inside(os.path.realpath(r.path), allowed):
-            r.write_error = "not written: it is a symbolic link to a file outside the paths given"
+            _write_failed(r, "not written: it is a symbolic link to a file outside the paths given")
             continue
         to_write.append(r)
     for folder in sorted({os.path.dirname(os.path.realpath(r.path)) for r in to_write}):
@@ -854,7 +856,17 @@ def write_results(results: list[FileResult], roots: Iterable[str] | None = None)
             write_atomic(Path(r.path), encode(r.new_text, r.bom), r.original)  # type: ignore[arg-type]
             r.written = True
         except (StaleFileError, OSError) as exc:
-            r.write_error = str(exc) if isinstance(exc, StaleFileError) else f"cannot write: {exc.strerror or exc}"
+            _write_failed(r, str(exc) if isinstance(exc, StaleFileError) else f"cannot write: {exc.strerror or exc}")
+
+
+def _write_failed(r: FileResult, why: str) -> None:
+    """A file whose fixes could not be written: the reason is a finding (every output format
+    shows it, and the run exits 1), and its fixes count as not applied."""
+    n = len(r.applied)
+    r.write_error = why
+    message = f"{why} ({n} fix{'es' * (n != 1)} not applied)" if n else why
+    r.diagnostics.insert(0, Diagnostic(WRITE_CODE, WRITE_NAME, message, 0, 0, Severity.ERROR, None, 1, 1, 1, 1))
+    r.applied = []
 
 
 def _inside(real: str, roots: list[str]) -> bool:

@@ -232,10 +232,10 @@ def test_file_that_changes_after_it_was_read_is_never_overwritten(omnilint, vaul
         assert "victim.md changed on disk since it was read; not written" in out
     elif what == "deleted":
         assert not victim.exists()  # never re-created from stale content
-        assert "victim.md: cannot write: No such file or directory" in out
+        assert "victim.md:1:1: IO003 cannot write: No such file or directory" in out
     else:
         assert victim.is_dir()
-        assert "victim.md: cannot write:" in out
+        assert "victim.md:1:1: IO003 cannot write:" in out
     assert not list(vault.glob(writer.TMP_PREFIX + "*"))
     assert_good_file_was_handled(vault, out, wrote=True)
 
@@ -345,7 +345,7 @@ def test_read_only_file_is_not_rewritten_when_fixing(omnilint, vault: Path):
     try:
         code, out, _ = omnilint("fix", "--write", ".", cwd=vault)
         assert code == 1
-        assert "locked.md: cannot write: the file is read-only; not written" in out
+        assert "locked.md:1:1: IO003 cannot write: the file is read-only; not written" in out
         assert locked.read_text() == "x  \n"
         assert stat.S_IMODE(locked.stat().st_mode) == 0o444
         assert_good_file_was_handled(vault, out, wrote=True)
@@ -361,7 +361,7 @@ def test_read_only_folder_is_reported(omnilint, vault: Path):
     os.chmod(folder, 0o555)
     try:
         code, out, _ = omnilint("fix", "--write", ".", cwd=vault)
-        assert "ro/a.md: cannot write: Permission denied" in out
+        assert "ro/a.md:1:1: IO003 cannot write: Permission denied" in out
         assert (folder / "a.md").read_text() == "x  \n"
     finally:
         os.chmod(folder, 0o755)
@@ -371,7 +371,7 @@ def test_read_only_folder_is_reported(omnilint, vault: Path):
 def _assert_full_disk_left_originals_intact(folder: Path, files: dict[str, bytes], out: str) -> None:
     for name, data in files.items():
         assert (folder / name).read_bytes() == data, name
-        assert f"{name}: cannot write:" in out, out
+        assert f"{name}:1:1: IO003 cannot write:" in out, out
     assert not list(folder.glob(writer.TMP_PREFIX + "*")), "a temporary file was left behind"
 
 
@@ -386,7 +386,7 @@ def test_full_disk_on_fsync_leaves_the_original(omnilint, vault: Path, monkeypat
     monkeypatch.setattr(os, "fsync", no_space)
     code, out, _ = omnilint("fix", "--write", "a.md", cwd=vault)
     assert code == 1
-    assert "a.md: cannot write: No space left on device" in out
+    assert "a.md:1:1: IO003 cannot write: No space left on device" in out
     _assert_full_disk_left_originals_intact(vault, {"a.md": original}, out)
 
 
@@ -405,7 +405,7 @@ def test_file_size_limit_hit_while_writing_leaves_the_original(vault: Path):
         cwd=vault, capture_output=True, text=True, preexec_fn=limit_file_size,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "big.md: cannot write: File too large" in proc.stdout
+    assert "big.md:1:1: IO003 cannot write: File too large" in proc.stdout
     _assert_full_disk_left_originals_intact(vault, {"big.md": original}, proc.stdout)
     assert (vault / "good.md").read_text() == GOOD_FIXED
 

@@ -131,6 +131,36 @@ def test_fix_write_then_check_is_clean_and_second_fix_changes_nothing(project: P
     assert (project / "notes" / "dirty.md").read_bytes() == before
 
 
+def test_fix_stdin_prints_the_fixed_text_and_write_to_stdin_is_refused(tmp_path: Path):
+    proc = run("fix", "-", cwd=tmp_path, stdin="a  \n")
+    assert proc.stdout == "a\n" and proc.returncode == 0, proc.stdout + proc.stderr
+    refused = run("fix", "--write", "-", cwd=tmp_path, stdin="a  \n")
+    assert refused.returncode == 2 and "cannot write to stdin" in refused.stderr and refused.stdout == ""
+
+
+def test_a_failed_write_is_an_io003_finding_in_every_format_and_exits_1(tmp_path: Path):
+    (tmp_path / "locked.md").write_text("a  \n", encoding="utf-8")
+    (tmp_path / "ok.md").write_text("b  \n", encoding="utf-8")
+    os.chmod(tmp_path / "locked.md", 0o444)
+    text = run("fix", "--write", "--no-cache", ".", cwd=tmp_path)
+    assert text.returncode == 1
+    assert "locked.md:1:1: IO003 cannot write: the file is read-only; not written (1 fix not applied)" in text.stdout
+    assert "Fixed 1 finding in 1 file." in text.stdout and "1 file could not be written (IO003)." in text.stdout
+    assert "run with --write" not in text.stdout
+    os.chmod(tmp_path / "locked.md", 0o644)
+    (tmp_path / "locked.md").write_text("a  \n", encoding="utf-8")
+    os.chmod(tmp_path / "locked.md", 0o444)
+    as_json = run("fix", "--write", "--no-cache", "--output-format", "json", ".", cwd=tmp_path)
+    assert as_json.returncode == 1
+    assert [(f["path"], f["code"]) for f in json.loads(as_json.stdout)] == [("locked.md", "IO003")]
+
+
+def test_fix_with_json_output_prints_no_diff(tmp_path: Path):
+    (tmp_path / "a.md").write_text("a  \n", encoding="utf-8")
+    proc = run("fix", "--no-cache", "--output-format", "json", ".", cwd=tmp_path)
+    json.loads(proc.stdout)  # nothing but the JSON
+
+
 def test_stdin_check_and_fix(project: Path):
     proc = run("check", "-", "--stdin-filename", "notes/x.md", cwd=project, stdin="a \n")
     assert proc.returncode == 1
@@ -162,13 +192,14 @@ def test_unsafe_fixes_are_only_applied_when_asked(tmp_path: Path):
         "            yield self.report(doc, i, i + 5, 'shout it', self.fix('upper', Edit(i, i + 5, 'HELLO'), safe=False))\n",
         encoding="utf-8",
     )
-    (tmp_path / "omnilint.toml").write_text('plugins = ["shout.py"]\nextend-select = ["XSH001"]\n', encoding="utf-8")
+    (tmp_path / "omnilint.toml").write_text('extend-select = ["XSH001"]\n', encoding="utf-8")
     (tmp_path / "a.md").write_text("hello\n", encoding="utf-8")
-    proc = run("check", "a.md", cwd=tmp_path)
+    plugin = ("--plugin", "shout.py")
+    proc = run("check", *plugin, "a.md", cwd=tmp_path)
     assert "XSH001 shout it" in proc.stdout and "1 more fixable with `--unsafe-fixes`" in proc.stdout
-    run("fix", "--write", "a.md", cwd=tmp_path)
+    run("fix", "--write", *plugin, "a.md", cwd=tmp_path)
     assert (tmp_path / "a.md").read_text() == "hello\n"
-    run("fix", "--write", "--unsafe-fixes", "a.md", cwd=tmp_path)
+    run("fix", "--write", "--unsafe-fixes", *plugin, "a.md", cwd=tmp_path)
     assert (tmp_path / "a.md").read_text() == "HELLO\n"
 
 

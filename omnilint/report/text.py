@@ -25,6 +25,7 @@ def render(
     mode: str = "check",
     unsafe: bool = False,
     quiet: bool = False,
+    write: bool = False,
     **_,
 ) -> None:
     bold, red, cyan, dim = (_style(c, color) for c in ("1", "31", "36", "2"))
@@ -53,8 +54,6 @@ def render(
     for f in run.files:
         for rej in f.rejected:
             out.write(f"{bold(safe(f.display))}: fix for {rej.diagnostic.code} at {rej.diagnostic.line}:{rej.diagnostic.column} was not applied: {safe(rej.reason)}\n")
-        if f.write_error:
-            out.write(f"{bold(safe(f.display))}: {safe(f.write_error)}\n")
     if statistics:
         for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             star = "[*]" if fixable_codes[code] else "   "
@@ -64,9 +63,16 @@ def render(
     if mode == "fix":
         changed = sum(1 for f in run.files if f.changed)
         written = sum(1 for f in run.files if f.written)
-        applied = sum(len(f.applied) for f in run.files)
-        if written:
-            out.write(f"Fixed {applied} finding{'s' * (applied != 1)} in {written} file{'s' * (written != 1)}.\n")
+        failed = sum(1 for f in run.files if f.write_error)
+        applied = sum(len(f.applied) for f in run.files if f.written or not write)
+        if write:
+            if written:
+                out.write(f"Fixed {applied} finding{'s' * (applied != 1)} in {written} file{'s' * (written != 1)}.\n")
+            if failed:
+                out.write(f"{failed} file{'s' * (failed != 1)} could not be written (IO003).\n")
+        elif any(f.stdin for f in run.files):
+            if applied:  # the fixed text went to stdout
+                out.write(f"Fixed {applied} finding{'s' * (applied != 1)}.\n")
         elif changed:
             out.write(f"Would fix {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)} (run with --write to apply).\n")
     if total:
