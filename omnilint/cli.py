@@ -43,8 +43,17 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes, prefixes or names, comma-separated)")
     p.add_argument("--extend-select", type=_codes, default=[], metavar="CODES", help="add these rules")
     p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="leave out these rules")
-    p.add_argument("--output-format", choices=("text", "concise", "json", "github", "sarif"), default=None)
-    p.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    p.add_argument("--output-format", choices=("text", "concise", "full", "json", "github", "sarif"), default=None,
+                   help="text (default), concise (one line per finding, no summary), full (with the source line), json, github, sarif")
+    p.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the report and diffs (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)")
+    p.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them (text, concise, json)")
+    p.add_argument("--show-fixes", action="store_true", help="list the fixes applied (fix) or each finding's fix (check)")
+    p.add_argument("--show-settings", action="store_true", help="print the settings in force for the first path and exit")
+    p.add_argument("--fixable", type=_codes, default=None, metavar="CODES", help="only these rules' fixes may be applied")
+    p.add_argument("--unfixable", type=_codes, default=[], metavar="CODES", help="these rules' fixes are never applied")
+    p.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     p.add_argument("--stdin-filename", metavar="PATH", help="the path stdin stands for (config, messages)")
@@ -54,6 +63,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change meaning")
     p.add_argument("--online", action="store_true", default=None, help="enable rules that use the network (LNK011)")
     _plugin_option(p)
+    p.add_argument("--exclude", type=_codes, default=None, metavar="GLOBS", help="skip these paths (replaces the config's `exclude`)")
+    p.add_argument("--extend-exclude", type=_codes, default=[], metavar="GLOBS", help="also skip these paths")
+    p.add_argument("--force-exclude", action="store_true", help="apply the excludes and .gitignore to files named explicitly too (pre-commit)")
+    p.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None, help="skip what .gitignore files ignore (the default)")
+    p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="lint files .gitignore ignores too")
 
 
 def _plugin_option(p: argparse.ArgumentParser) -> None:
@@ -99,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"omnilint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="report findings", formatter_class=_Formatter)
+    check.set_defaults(write=False, diff=False)
     _common(check)
     fix = sub.add_parser("fix", help="fix findings (shows the diff; --write applies it)", formatter_class=_Formatter)
     _common(fix)
@@ -183,7 +198,8 @@ def _explain(args) -> int:
     table = _rule_table()
     rule = table.get(args.rule.upper()) or next((r for r in table.values() if r.name == args.rule), None)
     if rule is None:
-        print(f"omnilint: error: unknown rule {args.rule!r}", file=sys.stderr)
+        names = [*table, *(r.name for r in table.values())]
+        print(f"omnilint: error: unknown rule {args.rule!r}{cfg.close_match(args.rule.upper() if args.rule[:1].isalpha() and any(c.isdigit() for c in args.rule) else args.rule, names)}", file=sys.stderr)
         return EXIT_ERROR
     print(f"# {rule.code} {rule.name}\n")
     print(f"{rule.summary}\n")
@@ -213,7 +229,15 @@ def _lint(args) -> int:
         overrides=overrides,
         config_file=os.path.abspath(args.config) if args.config else None,
         write=fix_mode and bool(args.write),
+        exclude=tuple(args.exclude) if args.exclude is not None else None,
+        extend_exclude=tuple(args.extend_exclude),
+        force_exclude=args.force_exclude,
+        respect_gitignore=args.respect_gitignore,
+        fixable=_fix_codes(args.fixable, "--fixable", args) if args.fixable is not None else None,
+        unfixable=_fix_codes(args.unfixable, "--unfixable", args) or frozenset(),
     )
+    if args.statistics and args.output_format in ("github", "sarif"):
+        raise cfg.ConfigError(f"--statistics works with the text, concise, full and json formats, not {args.output_format}")
     if args.config and not Path(args.config).is_file():
         raise cfg.ConfigError(f"--config {args.config}: no such file")
     paths = args.paths or ["."]
@@ -228,7 +252,9 @@ def _lint(args) -> int:
     # Validate the configuration up front so a typo fails fast with exit 2.
     first = Path(os.path.abspath(stdin_task.display if stdin_task else paths[0]))
     settings = runner.settings_for(first if first.is_file() else first / "_", job)
-    cfg.ruleset(settings, overrides)
+    ruleset = cfg.ruleset(settings, overrides)
+    if args.show_settings:
+        return _show_settings(first, settings, ruleset, job)
     if stdin_task is None and not args.no_cache:
         from .cache import unsafe_reason
 
@@ -238,11 +264,54 @@ def _lint(args) -> int:
             job = replace(job, cache_dir=cache_dir)
         else:  # a vault may ship a link in place of its cache: never follow it anywhere
             print(f"omnilint: warning: not using the cache: {why}", file=sys.stderr)
-    progress = _progress_bar() if sys.stderr.isatty() and not args.quiet else None
+    progress = Progress(sys.stderr) if sys.stderr.isatty() and not (args.quiet or args.no_progress) else None
     result = runner.run(paths, job, args.jobs, stdin_task, progress)
     if fix_mode and args.write:
-        runner.write_results(result.files, paths)
-    return _report(args, result, fix_mode)
+        runner.write_results(result.files, paths, progress)
+    if progress:
+        progress.finish(result.checked)
+    if result.checked == 0 and not any(f.diagnostics for f in result.files):
+        include = ", ".join(settings.get("include"))
+        print(f"omnilint: warning: no Markdown file found in {', '.join(paths)} (include: {include})", file=sys.stderr)
+    if args.output_file:
+        try:
+            with open(args.output_file, "w", encoding="utf-8", newline="") as out:
+                return _report(args, result, fix_mode, out)
+        except OSError as exc:
+            raise cfg.ConfigError(f"--output-file {args.output_file}: {exc.strerror or exc}") from None
+    return _report(args, result, fix_mode, sys.stdout)
+
+
+def _fix_codes(selectors: list[str], flag: str, args) -> frozenset[str]:
+    """--fixable/--unfixable selectors (codes, prefixes, names, ALL) as the codes they name."""
+    table = _rule_table(args.config, _plugin_specs(args.plugin))
+    return frozenset(r.code for s in selectors for r in cfg.match_all(table, s, flag))
+
+
+def _show_settings(first: Path, settings: cfg.Settings, ruleset: cfg.RuleSet, job) -> int:
+    """ruff's --show-settings: what is in force for the first path, and where it came from."""
+    import json
+
+    shown = {
+        "path": str(first),
+        "config": str(settings.source) if settings.source else None,
+        "trusted_config": settings.trusted,
+        "root": str(settings.root),
+        "settings": {key: settings.get(key) for key in cfg.KEYS},
+        "always_excluded": list(cfg.ALWAYS_EXCLUDED),
+        "command_line": {
+            "exclude": list(job.exclude) if job.exclude is not None else None,
+            "extend_exclude": list(job.extend_exclude),
+            "force_exclude": job.force_exclude,
+            "respect_gitignore": job.respect_gitignore,
+            "fixable": sorted(job.fixable) if job.fixable is not None else None,
+            "unfixable": sorted(job.unfixable),
+            "plugins": list(job.overrides.plugins),
+        },
+        "rules": {rule.code: {"name": rule.name, "options": options} for rule, options in ruleset.rules},
+    }
+    print(json.dumps(shown, indent=2, default=str, ensure_ascii=False))
+    return EXIT_CLEAN
 
 
 def _cache_dir(given: str | None, settings: cfg.Settings) -> str:
@@ -254,34 +323,43 @@ def _cache_dir(given: str | None, settings: cfg.Settings) -> str:
     return default_directory(str(settings.root) if settings.source is not None else os.getcwd())
 
 
-def _report(args, result, fix_mode: bool) -> int:
-    from .report import get, safe_lines
+def use_color(choice: str, out) -> bool:
+    """--color: always/never, else FORCE_COLOR, else NO_COLOR, else whether `out` is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return "NO_COLOR" not in os.environ and out.isatty()
 
-    out = sys.stdout
+
+def _report(args, result, fix_mode: bool, out) -> int:
+    from .report import color_diff, get, safe_lines
+
     # File content shown on a terminal is escaped (a crafted file must not drive it);
     # piped into a file or `patch`, it stays byte for byte.
     shown = safe_lines if out.isatty() else str
     fmt = args.output_format or ("concise" if args.quiet else "text")
+    color = use_color(args.color, out)
     if fix_mode and result.files and result.files[0].stdin:
         stdin_result = result.files[0]
         text = stdin_result.new_text if stdin_result.new_text is not None else (args.stdin_text or "")
         out.write(shown(text))  # like ruff: the fixed text goes to stdout, the report to stderr
         out = sys.stderr
-    elif fix_mode and (args.diff or (not args.write and fmt in ("text", "concise"))):
+    elif fix_mode and (args.diff or (not args.write and fmt in ("text", "concise", "full"))):
         for f in result.files:
-            out.write(shown(f.diff()))
+            diff = shown(f.diff())
+            out.write(color_diff(diff) if color else diff)
         if args.diff:
             changed = any(f.changed for f in result.files)
             return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
-    color = out.isatty() and "NO_COLOR" not in os.environ
     module = get(fmt)
     kwargs = dict(
         color=color, statistics=args.statistics, mode="fix" if fix_mode else "check", unsafe=args.unsafe_fixes,
-        write=bool(getattr(args, "write", False)),
+        write=bool(getattr(args, "write", False)), show_fixes=args.show_fixes, format=fmt,
     )
     if fmt == "sarif":
         kwargs["rules_table"] = _rule_table(args.config, _plugin_specs(args.plugin))
-    if args.quiet and fmt in ("text", "concise"):
+    if args.quiet and fmt in ("text", "concise", "full"):
         kwargs["quiet"] = True
     module.render(result, out, **kwargs)
     codes = {d.code for _, d in result.diagnostics}
@@ -296,20 +374,36 @@ def _report(args, result, fix_mode: bool) -> int:
     return EXIT_FINDINGS if pending else EXIT_CLEAN
 
 
-def _progress_bar():
-    state = {"shown": False}
+class Progress:
+    """What the run is doing, on one line of stderr (a terminal only): the phase and its count,
+    redrawn at most ten times a second, then a summary line with the time taken."""
 
-    def show(done: int, total: int) -> None:
-        if total < 200:
+    INTERVAL = 0.1
+
+    def __init__(self, stream) -> None:
+        import time
+
+        self.stream = stream
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.last = 0.0
+        self.width = 0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.last < self.INTERVAL and done not in (0, total):
             return
-        if done == total or done % 50 == 0:
-            sys.stderr.write(f"\r[{done}/{total}] files checked")
-            state["shown"] = True
-            if done == total:
-                sys.stderr.write("\r" + " " * 40 + "\r")
-        sys.stderr.flush()
+        self.last = now
+        line = f"{phase} [{done}/{total}]" if total else f"{phase}…"
+        self.stream.write("\r" + line.ljust(self.width))
+        self.width = len(line)
+        self.stream.flush()
 
-    return show
+    def finish(self, files: int) -> None:
+        elapsed = self.clock() - self.started
+        self.stream.write("\r" + " " * self.width + "\r")
+        self.stream.write(f"{files} file{'s' * (files != 1)} in {elapsed:.1f} s\n")
+        self.stream.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,6 +61,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "include": (list, DEFAULT_INCLUDE),
     "exclude": (list, DEFAULT_EXCLUDE),
     "extend-exclude": (list, []),
+    "respect-gitignore": (bool, True),
     "plugins": (list, []),
     "format": (bool, False),
     "format-options": (dict, {}),
@@ -149,7 +150,7 @@ def _refuse_invoker_only_keys(values: dict[str, Any], path: Path) -> None:
 def validate(data: dict[str, Any], origin: str) -> dict[str, Any]:
     for key, value in data.items():
         if key not in KEYS:
-            hint = _close_match(key, KEYS)
+            hint = close_match(key, KEYS)
             raise ConfigError(f"{origin}: unknown key {key!r}{hint}")
         expected = KEYS[key][0]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
@@ -174,7 +175,7 @@ def _type_name(t: Any) -> str:
     return {list: "list", dict: "table", bool: "boolean", int: "integer", str: "string"}.get(t, str(t))
 
 
-def _close_match(word: str, choices: Iterable[str]) -> str:
+def close_match(word: str, choices: Iterable[str]) -> str:
     import difflib
 
     match = difflib.get_close_matches(word, list(choices), n=1)
@@ -240,7 +241,7 @@ def select_rules(
             return [by_name[selector]]
         found = [r for c, r in table.items() if code_matches(selector, c) and (include_off or r.default_enabled)]
         if not found and not any(code_matches(selector, c) for c in table):
-            raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{_close_match(selector, table)}")
+            raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{close_match(selector, table)}")
         return found
 
     chosen: dict[str, type[Rule]] = {}
@@ -262,7 +263,7 @@ def rule_options(rule: type[Rule], given: dict[str, Any], origin: str, trusted: 
     for key, value in given.items():
         if key not in rule.options:
             raise ConfigError(
-                f"{origin}: rule {rule.code} has no option {key!r}{_close_match(key, rule.options)}"
+                f"{origin}: rule {rule.code} has no option {key!r}{close_match(key, rule.options)}"
                 + (f"; its options: {', '.join(rule.options)}" if rule.options else "")
             )
         if not trusted and key in rule.invoker_only_options:
@@ -311,7 +312,7 @@ def _merge_format_options(
     for key in format_options:
         if key not in known:
             raise ConfigError(
-                f"{origin}: format-options: unknown option {key!r}{_close_match(key, known)}; known: {', '.join(known)}"
+                f"{origin}: format-options: unknown option {key!r}{close_match(key, known)}; known: {', '.join(known)}"
             )
     for rule in formatters:
         shared = {k: v for k, v in format_options.items() if k in rule.options}
@@ -362,6 +363,10 @@ def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
         table = all_rules(plugins)
     except RegistryError as exc:
         raise ConfigError(str(exc)) from None
+    for flag, selectors in (("--select", overrides.select or ()), ("--extend-select", overrides.extend_select),
+                            ("--ignore", overrides.ignore)):
+        for selector in selectors:  # a typo on the command line is named as such, not as the config's
+            match_all(table, selector, flag)
     if overrides.select is not None:
         # --select on the command line means exactly that set (as in ruff): the
         # file's select/extend-select/ignore are a lower layer it replaces.
@@ -384,7 +389,7 @@ def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     for key, opts in settings.get("rules").items():
         rule = table.get(key) or by_name.get(key)
         if rule is None:
-            raise ConfigError(f"{origin}: [rules.{key}]: unknown rule{_close_match(key, table)}")
+            raise ConfigError(f"{origin}: [rules.{key}]: unknown rule{close_match(key, table)}")
         given[rule.code] = opts
     _merge_format_options(table, given, settings.get("format-options"), origin)
     rules = []
@@ -395,7 +400,7 @@ def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     for glob, codes in settings.get("per-file-ignores").items():
         expanded: set[str] = set()
         for code in codes:
-            expanded.update(r.code for r in _match_all(table, code, origin))
+            expanded.update(r.code for r in match_all(table, code, origin))
         pfi.append((glob_to_regex(glob), frozenset(expanded)))
     fingerprint = blake2b(
         json.dumps(
@@ -413,11 +418,11 @@ def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     return RuleSet(settings, rules, pfi, fingerprint)
 
 
-def _match_all(table: dict[str, type[Rule]], selector: str, origin: str) -> list[type[Rule]]:
+def match_all(table: dict[str, type[Rule]], selector: str, origin: str) -> list[type[Rule]]:
     """Every rule a selector names, default-off ones included (for ignores)."""
     if selector == "ALL":
         return list(table.values())
     found = [r for c, r in table.items() if code_matches(selector, c) or r.name == selector]
     if not found:
-        raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{_close_match(selector, table)}")
+        raise ConfigError(f"{origin}: unknown rule or prefix {selector!r}{close_match(selector, table)}")
     return found

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from . import cache as result_cache
 from . import config as cfg
-from . import engine
+from . import engine, ignore
 from .document import Document
 from .fixer import Rejected, apply_edits, fix_text, non_overlapping, verify
 from .model import Applicability, Diagnostic, Severity
@@ -46,6 +46,26 @@ class Job:
     want_diff: bool = False
     cache_dir: str | None = None  # None: no result cache
     write: bool = False  # fix --write: the fixed text is what the file will hold
+    # Discovery from the command line: --exclude replaces the config's `exclude`,
+    # --extend-exclude adds to it; --force-exclude applies them to files named explicitly.
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    respect_gitignore: bool | None = None  # None: the config's `respect-gitignore`
+    # --fixable / --unfixable, resolved to codes: findings of other rules keep no fix.
+    fixable: frozenset[str] | None = None
+    unfixable: frozenset[str] = frozenset()
+
+    def may_fix(self, code: str) -> bool:
+        return code not in self.unfixable and (self.fixable is None or code in self.fixable)
+
+    def restrict_fixes(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Drop the fixes of rules --fixable/--unfixable exclude (the finding stays, unmarked)."""
+        if self.fixable is not None or self.unfixable:
+            for d in diagnostics:
+                if d.fix is not None and not self.may_fix(d.code):
+                    d.fix = None
+        return diagnostics
 
 
 @dataclass(frozen=True)
@@ -183,7 +203,9 @@ def discover_files(paths: Iterable[str], job: Job) -> Discovery:
         elif os.path.isdir(path):
             for file, identity, size, is_link in _walk(Path(path), job, found):
                 add(file, identity, size, is_link)
-        elif os.path.exists(path):  # named explicitly: checked whatever its name
+        elif os.path.exists(path):  # named explicitly: checked whatever its name, unless --force-exclude
+            if job.force_exclude and excluded_explicitly_named(path, job):
+                continue
             try:
                 st = os.stat(path)
                 add(path, (st.st_dev, st.st_ino), st.st_size, os.path.islink(path))
@@ -200,7 +222,10 @@ _PATTERNS: dict[tuple[str, ...], list] = {}
 
 def _patterns(settings: cfg.Settings, key: str) -> list:
     """The compiled globs of a setting (memoised by the globs: every folder has its Settings)."""
-    globs = tuple(settings.get(key))
+    return _globs(tuple(settings.get(key)))
+
+
+def _globs(globs: tuple[str, ...]) -> list:
     memo = _PATTERNS.get(globs)
     if memo is None:
         memo = _PATTERNS[globs] = [cfg.glob_to_regex(g) for g in globs]
@@ -211,15 +236,48 @@ def _always_excluded(name: str) -> bool:
     return name in cfg.ALWAYS_EXCLUDED
 
 
+def _exclude_patterns(settings: cfg.Settings, job: Job) -> list:
+    """The compiled `exclude` + `extend-exclude` globs, with the command line's in force."""
+    base = _globs(job.exclude) if job.exclude is not None else _patterns(settings, "exclude")
+    return base + _patterns(settings, "extend-exclude") + _globs(job.extend_exclude)
+
+
+def _respect_gitignore(settings: cfg.Settings, job: Job) -> bool:
+    return job.respect_gitignore if job.respect_gitignore is not None else settings.get("respect-gitignore")
+
+
+def excluded_explicitly_named(path: str, job: Job) -> bool:
+    """--force-exclude: whether a file named on the command line (by pre-commit, say) is one
+    the walk would have skipped: in an always-excluded folder, matched by an exclude glob, or
+    ignored by git."""
+    settings = settings_for(path, job)
+    rel = _relative(path, str(settings.root))
+    if any(_always_excluded(part) for part in rel.split("/")[:-1]):
+        return True
+    if any(p.match(rel) for p in _exclude_patterns(settings, job)):
+        return True
+    if _respect_gitignore(settings, job):
+        folder = os.path.dirname(path)
+        chain = ignore.with_folder(ignore.chain_above(folder), folder)
+        parts = rel.split("/")
+        for depth in range(1, len(parts) + 1):  # an ignored folder on the way ignores the file
+            candidate = os.path.join(str(settings.root), *parts[:depth])
+            if ignore.is_ignored(chain, candidate, depth < len(parts)):
+                return True
+    return False
+
+
 def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, tuple[int, int] | None, int, bool]]:
     """(absolute path, (device, inode), size, is a symlink) of every included file under
     `top`, depth first, by name.  Never enters the always-excluded folders (config.ALWAYS_EXCLUDED)
     nor the result cache, whatever the settings say."""
-    stack = [str(top)]
+    top_settings = settings_for(Path(top, "_"), job)
+    above = ignore.chain_above(str(top)) if _respect_gitignore(top_settings, job) else ()
+    stack: list[tuple[str, ignore.Chain]] = [(str(top), above)]
     visited: set[tuple[int, int]] = set()
     cache_dir = os.path.realpath(job.cache_dir) if job.cache_dir else None
     while stack:
-        folder = stack.pop()
+        folder, chain = stack.pop()
         try:
             st = os.stat(folder)
             if (st.st_dev, st.st_ino) in visited:
@@ -230,9 +288,14 @@ def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, tuple[in
             found.problems.append(_io_problem(display_path(folder), f"cannot read folder: {exc.strerror or exc}"))
             continue
         settings = settings_for(Path(folder, "_"), job)
+        cfg.ruleset(settings, job.overrides)  # a bad rule option fails the run here (exit 2), not once per file
         root = str(settings.root)
         include = _patterns(settings, "include")
-        exclude = _patterns(settings, "exclude") + _patterns(settings, "extend-exclude")
+        exclude = _exclude_patterns(settings, job)
+        if _respect_gitignore(settings, job):
+            chain = ignore.with_folder(chain, folder)
+        else:
+            chain = ()
         subfolders = []
         for entry in entries:
             if _always_excluded(entry.name):
@@ -244,9 +307,11 @@ def _walk(top: Path, job: Job, found: Discovery) -> Iterator[tuple[str, tuple[in
                 is_dir = entry.is_dir()  # follows symlinks; loops are caught above
             except OSError:
                 is_dir = False
+            if chain and ignore.is_ignored(chain, entry.path, is_dir):
+                continue
             if is_dir:
                 if cache_dir is None or os.path.realpath(entry.path) != cache_dir:
-                    subfolders.append(entry.path)
+                    subfolders.append((entry.path, chain))
             elif any(p.match(entry.name) for p in include):
                 try:
                     st = entry.stat()
@@ -383,20 +448,20 @@ def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job:
     corpus = [(r, o) for r, o in rules if isinstance(r, CorpusRule)]
     text = decoded.text
     if job.mode == "fix":
-        fixed, doc = _fix(text, file_rules, result.relpath, job.unsafe)
+        fixed, doc = _fix(text, file_rules, result.relpath, job)
         result.original, result.new_text, result.bom = data, fixed.text, decoded.bom
         result.applied, result.rejected = fixed.applied, fixed.rejected
         result.diagnostics = fixed.remaining
     else:
         doc = Document(text, result.relpath)
-        result.diagnostics = engine.lint(doc, file_rules)
+        result.diagnostics = engine.lint(doc, file_rules)  # cached whole; run() restricts fixes for the report
     locate_edits(doc, result.diagnostics)
     facts = _collect_facts(result, doc, corpus)
     doc.release()
     return facts
 
 
-def _fix(text: str, rules: engine.RuleList, relpath: str, unsafe: bool):
+def _fix(text: str, rules: engine.RuleList, relpath: str, job: Job):
     """engine.fix, plus the Document of the final text (the fixer's last pass parsed it
     already: the facts and edit positions reuse it instead of parsing it once more)."""
     last: list[Document] = []
@@ -406,9 +471,9 @@ def _fix(text: str, rules: engine.RuleList, relpath: str, unsafe: bool):
         if last:
             last[0].release()  # an earlier pass's text: its findings hold no node
         last[:] = [doc]
-        return engine.lint(doc, rules)
+        return job.restrict_fixes(engine.lint(doc, rules))
 
-    fixed = fix_text(text, lint, unsafe=unsafe)
+    fixed = fix_text(text, lint, unsafe=job.unsafe)
     doc = last[0] if last and last[0].text == fixed.text else Document(fixed.text, relpath)
     return fixed, doc
 
@@ -454,6 +519,8 @@ def _storable(result: FileResult, job: Job) -> bool:
     """Cache what the file holds (or will hold after --write); never a crash's findings."""
     if any(d.code in result_cache.UNCACHEABLE_CODES for d in result.diagnostics):
         return False
+    if job.mode == "fix" and (job.fixable is not None or job.unfixable):
+        return False  # the fixer saw findings without some fixes: not what a plain run would store
     return job.mode == "check" or not result.changed or job.write
 
 
@@ -489,6 +556,11 @@ FILES_PER_WORKER = 32  # never start a worker for fewer files than this
 
 
 def run(paths: list[str], job: Job, jobs: int | None = None, stdin: Task | None = None, progress=None) -> RunResult:
+    """Check (or fix) every file under `paths`.  `progress(phase, done, total)`, if given, is
+    called as the work moves: "finding files", "checking" per file, "cross-file rules" per
+    corpus rule (the CLI draws it on a terminal)."""
+    if progress:
+        progress("finding files", 0, 0)
     if stdin is not None:
         found = Discovery([stdin])
     else:
@@ -498,13 +570,15 @@ def run(paths: list[str], job: Job, jobs: int | None = None, stdin: Task | None 
     global _CACHE
     _CACHE = None  # a fresh cache per run: the rules' fingerprints are taken again
     _init_worker(job)  # this process's job and cache; forked workers inherit both
-    results = _process_all(tasks, job, jobs, progress)
-    _corpus_phase(results, job)
+    per_file = (lambda done, total: progress("checking", done, total)) if progress else None
+    results = _process_all(tasks, job, jobs, per_file)
+    _corpus_phase(results, job, progress)
     if job.mode == "fix":
         _apply_corpus_fixes(results, job)
     results.extend(found.problems)
     results.sort(key=lambda r: r.display)
     for r in results:
+        job.restrict_fixes(r.diagnostics)
         r.diagnostics.sort(key=Diagnostic.sort_key)
     return RunResult(results, len(tasks))
 
@@ -596,9 +670,12 @@ def _run_parallel(tasks: list[Task], job: Job, workers: int, progress) -> list[F
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     results: list[FileResult | None] = [None] * len(tasks)
     done = 0
+    from concurrent.futures import as_completed
+
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
-        futures = [(chunk, pool.submit(_process_chunk, [tasks[i] for i in chunk])) for chunk in _chunks(tasks, workers)]
-        for chunk, future in futures:
+        chunk_of = {pool.submit(_process_chunk, [tasks[i] for i in chunk]): chunk for chunk in _chunks(tasks, workers)}
+        for future in as_completed(chunk_of):  # progress as chunks finish, not in submission order
+            chunk = chunk_of[future]
             for i, result in zip(chunk, future.result()):
                 results[i] = result
             done += len(chunk)
@@ -687,7 +764,7 @@ def _chunks(tasks: list[Task], workers: int) -> list[list[int]]:
     return chunks
 
 
-def _corpus_phase(results: list[FileResult], job: Job) -> None:
+def _corpus_phase(results: list[FileResult], job: Job, progress=None) -> None:
     """Run every corpus rule once over the facts all files collected."""
     by_code: dict[str, dict[str, str]] = {}
     for r in results:
@@ -697,7 +774,9 @@ def _corpus_phase(results: list[FileResult], job: Job) -> None:
         return
     index = {r.display: r for r in results}
     listings: dict[tuple[str, ...], ProjectFiles] = {}
-    for code, texts in sorted(by_code.items()):
+    for number, (code, texts) in enumerate(sorted(by_code.items())):
+        if progress:
+            progress("cross-file rules", number, len(by_code))
         facts = {display: json.loads(text) for display, text in texts.items()}  # one rule's at a time
         first = index[next(iter(facts))]
         rule, options = _corpus_rule(first, code, job)
@@ -774,6 +853,7 @@ def _apply_corpus_fixes(results: list[FileResult], job: Job) -> None:
             for d in r.diagnostics
             if d.fix is not None
             and d.code in r.corpus_rules
+            and job.may_fix(d.code)
             and (job.unsafe or d.fix.applicability is Applicability.SAFE)
         ]
         if not allowed or (r.new_text is None and not _reload(r, allowed)):
@@ -829,7 +909,7 @@ def _reload(r: FileResult, fixes: list[Diagnostic]) -> bool:
     return True
 
 
-def write_results(results: list[FileResult], roots: Iterable[str] | None = None) -> None:
+def write_results(results: list[FileResult], roots: Iterable[str] | None = None, progress=None) -> None:
     """Write every changed file atomically (fix --write).
 
     With `roots` (the paths the user named), a file whose real location is outside
@@ -851,7 +931,9 @@ def write_results(results: list[FileResult], roots: Iterable[str] | None = None)
         to_write.append(r)
     for folder in sorted({os.path.dirname(os.path.realpath(r.path)) for r in to_write}):
         remove_stale_temps(Path(folder))
-    for r in to_write:
+    for number, r in enumerate(to_write):
+        if progress:
+            progress("writing", number, len(to_write))
         try:
             write_atomic(Path(r.path), encode(r.new_text, r.bom), r.original)  # type: ignore[arg-type]
             r.written = True

@@ -19,6 +19,18 @@ from omnilint.registry import installed_rules
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS_SAMPLE = SHARED / "corpus-sample"
+TRAPS = SHARED / "traps"
+# The shared real-file folders are other people's text: they are not in the repository. The
+# acceptance tests that read them skip, saying where they are expected.
+SAMPLE_MISSING = (
+    f"the shared real-file sample is not at {CORPUS_SAMPLE} "
+    "(expected as ../shared/corpus-sample beside the project root; it is not part of the repository)"
+)
+TRAPS_MISSING = (
+    f"the shared trap folder is not at {TRAPS} "
+    "(expected as ../shared/traps beside the project root; it is not part of the repository)"
+)
+FIXTURE_ARTICLES = ROOT / "tests" / "fixtures" / "articles"  # our own saved-article fixtures, always present
 
 
 def rules_for(*codes: str, options: dict | None = None) -> engine.RuleList:

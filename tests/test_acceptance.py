@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_SAMPLE, ROOT
+from conftest import CORPUS_SAMPLE, FIXTURE_ARTICLES, ROOT, SAMPLE_MISSING
 
 SEED = ROOT / "seeds" / "000_3c66538365dce977.md"
 
@@ -40,12 +40,15 @@ def test_seed_check_then_fix_leaves_no_fmt_finding_and_is_idempotent(tmp_path: P
     assert copy.read_bytes() == first
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    if not CORPUS_SAMPLE.is_dir():
-        pytest.skip("the shared corpus sample is not present")
+@pytest.fixture(params=["fixtures", "shared-sample"])
+def sample(tmp_path: Path, request) -> Path:
+    """A writable copy of saved articles: the repository's own fixtures (always), and the shared
+    real-file sample when it is present."""
+    source = FIXTURE_ARTICLES if request.param == "fixtures" else CORPUS_SAMPLE
+    if not source.is_dir():
+        pytest.skip(SAMPLE_MISSING)
     copy = tmp_path / "sample"
-    shutil.copytree(CORPUS_SAMPLE, copy)
+    shutil.copytree(source, copy)
     for path in copy.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return copy

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from conftest import CORPUS_SAMPLE, fix, lint
+from conftest import CORPUS_SAMPLE, SAMPLE_MISSING, fix, lint
 
 from omnilint.document import Document
 from omnilint.text import decode
@@ -23,7 +23,7 @@ EXPECTED_CODES = {"FM004", "FM006", "FM007", "FM010"}
 @pytest.fixture(scope="module")
 def sample_texts():
     if not CORPUS_SAMPLE.is_dir():
-        pytest.skip("the shared corpus sample is not present")
+        pytest.skip(SAMPLE_MISSING)
     return {p: decode(p.read_bytes()).text for p in sorted(CORPUS_SAMPLE.rglob("*.md"))}
 
 

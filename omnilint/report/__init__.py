@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-FORMATS = ("text", "concise", "json", "github", "sarif")
+FORMATS = ("text", "concise", "full", "json", "github", "sarif")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -30,8 +30,39 @@ def json_text(data: object) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def color_diff(diff: str) -> str:
+    """A unified diff with git's colours: removed lines red, added green, hunk headers cyan."""
+    out = []
+    for line in diff.splitlines(keepends=True):
+        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
+        if line.startswith(("+++", "---")):
+            out.append(f"\x1b[1m{body}\x1b[0m{end}")
+        elif line.startswith("+"):
+            out.append(f"\x1b[32m{body}\x1b[0m{end}")
+        elif line.startswith("-"):
+            out.append(f"\x1b[31m{body}\x1b[0m{end}")
+        elif line.startswith("@@"):
+            out.append(f"\x1b[36m{body}\x1b[0m{end}")
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def statistics(run) -> dict[str, dict]:
+    """Findings per code: name, count, how many have a safe fix (for --statistics)."""
+    from ..model import Applicability
+
+    counts: dict[str, dict] = {}
+    for _, d in run.diagnostics:
+        row = counts.setdefault(d.code, {"name": d.name, "count": 0, "fixable": 0})
+        row["count"] += 1
+        if d.fix is not None and d.fix.applicability is Applicability.SAFE:
+            row["fixable"] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1]["count"], kv[0])))
+
+
 def get(name: str):
-    if name in ("text", "concise"):
+    if name in ("text", "concise", "full"):
         from . import text as module
     elif name == "json":
         from . import json_ as module

@@ -34,7 +34,12 @@ def finding(f, d) -> dict:
     return item
 
 
-def render(run, out: TextIO, **_) -> None:
-    items = [finding(f, d) for f, d in run.diagnostics]
-    out.write(json_text(items))
+def render(run, out: TextIO, *, statistics: bool = False, **_) -> None:
+    """The findings as one array; with --statistics, an object: code -> {name, count, fixable}."""
+    if statistics:
+        from . import statistics as counts
+
+        out.write(json_text(counts(run)))
+    else:
+        out.write(json_text([finding(f, d) for f, d in run.diagnostics]))
     out.write("\n")

@@ -3,11 +3,40 @@
 from __future__ import annotations
 
 from typing import TextIO
+from urllib.parse import quote
 
 from .. import __version__
 from . import json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+PROJECT_URI = "https://pypi.org/project/omnilint-md/"
+
+
+def artifact_uri(display: str) -> str:
+    """A relative URI reference for a '/'-separated path (spaces, CJK, '#' percent-encoded);
+    an absolute path becomes a file: URI."""
+    encoded = quote(display, safe="/")
+    return f"file://{encoded}" if display.startswith("/") else encoded
+
+
+def region(line: int, column: int, end_line: int, end_column: int) -> dict:
+    return {"startLine": max(1, line), "startColumn": max(1, column), "endLine": max(1, end_line), "endColumn": max(1, end_column)}
+
+
+def fixes(uri: str, d) -> list[dict]:
+    """The finding's fix as SARIF replacements (positions are 1-based code points, as the region's)."""
+    if d.fix is None or not d.edit_positions:
+        return []
+    replacements = [
+        {"deletedRegion": region(*p), "insertedContent": {"text": e.content}}
+        for e, p in zip(d.fix.edits, d.edit_positions)
+    ]
+    return [
+        {
+            "description": {"text": f"{d.fix.message} ({d.fix.applicability.value})"},
+            "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": replacements}],
+        }
+    ]
 
 
 def render(run, out: TextIO, *, rules_table=None, **_) -> None:
@@ -28,27 +57,25 @@ def render(run, out: TextIO, *, rules_table=None, **_) -> None:
         )
     results = []
     for f, d in run.diagnostics:
-        results.append(
-            {
-                "ruleId": d.code,
-                "ruleIndex": rule_index[d.code],
-                "level": "error" if d.severity.value == "error" else "warning" if d.severity.value == "warning" else "note",
-                "message": {"text": d.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": f.display},
-                            "region": {
-                                "startLine": max(1, d.line),
-                                "startColumn": max(1, d.column),
-                                "endLine": max(1, d.end_line),
-                                "endColumn": max(1, d.end_column),
-                            },
-                        }
+        uri = artifact_uri(f.display)
+        result = {
+            "ruleId": d.code,
+            "ruleIndex": rule_index[d.code],
+            "level": "error" if d.severity.value == "error" else "warning" if d.severity.value == "warning" else "note",
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": region(d.line, d.column, d.end_line, d.end_column),
                     }
-                ],
-            }
-        )
+                }
+            ],
+        }
+        found_fixes = fixes(uri, d)
+        if found_fixes:
+            result["fixes"] = found_fixes
+        results.append(result)
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -58,10 +85,11 @@ def render(run, out: TextIO, *, rules_table=None, **_) -> None:
                     "driver": {
                         "name": "omnilint",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/omnilint/",
+                        "informationUri": PROJECT_URI,
                         "rules": descriptors,
                     }
                 },
+                "columnKind": "unicodeCodePoints",  # columns count characters, as in every other format
                 "results": results,
             }
         ],

@@ -1,4 +1,8 @@
-"""ruff-style text: `path:line:col: CODE [*] message`, then a summary."""
+"""ruff-style text: `path:line:col: CODE [*] message`, then a summary.
+
+Three shapes: `text` (the findings, then a summary), `concise` (one line per finding,
+nothing else), `full` (each finding with its source line and a caret under the span).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +30,13 @@ def render(
     unsafe: bool = False,
     quiet: bool = False,
     write: bool = False,
+    show_fixes: bool = False,
+    format: str = "text",
     **_,
 ) -> None:
+    if format == "concise":
+        quiet = True
+    source = _SourceLines() if format == "full" else None
     bold, red, cyan, dim = (_style(c, color) for c in ("1", "31", "36", "2"))
     fixable = unsafe_fixable = total = 0
     counts: Counter[tuple[str, str]] = Counter()
@@ -51,6 +60,10 @@ def render(
             if f is not current:
                 current, path = f, bold(safe(f.display))
             out.write(f"{path}{colon}{d.line}{colon}{d.column}{colon} {red(d.code)} {cyan(marker) if marker else ''}{safe(d.message)}\n")
+            if source is not None:
+                out.write(source.excerpt(f, d, red))
+            if show_fixes and mode == "check" and d.fix is not None:
+                out.write(f"    {dim('fix (' + d.fix.applicability.value + '):')} {safe(d.fix.message)}\n")
     for f in run.files:
         for rej in f.rejected:
             out.write(f"{bold(safe(f.display))}: fix for {rej.diagnostic.code} at {rej.diagnostic.line}:{rej.diagnostic.column} was not applied: {safe(rej.reason)}\n")
@@ -58,6 +71,8 @@ def render(
         for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             star = "[*]" if fixable_codes[code] else "   "
             out.write(f"{n:>6}\t{red(code):<8}\t{star} {name}\n")
+    if show_fixes and mode == "fix":
+        _list_applied(run, out, bold, red)
     if quiet:
         return
     if mode == "fix":
@@ -83,3 +98,55 @@ def render(
             out.write(f"({unsafe_fixable} more fixable with `--unsafe-fixes`.)\n")
     elif mode == "check":
         out.write(f"All checks passed ({run.checked} file{'s' * (run.checked != 1)}).\n")
+
+
+def _list_applied(run, out: TextIO, bold, red) -> None:
+    """--show-fixes in fix mode: per file, how many fixes of each rule were (or would be) applied."""
+    rows = [(f, Counter(d.code for d in f.applied)) for f in run.files if f.applied]
+    if not rows:
+        return
+    out.write("Fixes:\n" if any(f.written for f, _ in rows) or not any(f.changed for f, _ in rows) else "Fixes to apply:\n")
+    for f, counts in rows:
+        out.write(f"  {bold(safe(f.display))}:\n")
+        for code, n in sorted(counts.items()):
+            out.write(f"    {n} × {red(code)}\n")
+
+
+class _SourceLines:
+    """The lines of the files being reported, read once per file (for the `full` format)."""
+
+    MAX_BYTES = 64 << 20
+
+    def __init__(self) -> None:
+        self.file = None
+        self.lines: list[str] = []
+
+    def _load(self, f) -> None:
+        self.file = f
+        text = f.new_text if f.stdin and f.new_text is not None else None
+        if text is None and f.path:
+            try:
+                with open(f.path, "rb") as handle:
+                    text = handle.read(self.MAX_BYTES).decode("utf-8", "replace").removeprefix("\ufeff")
+            except OSError:
+                text = ""
+        self.lines = (text or "").splitlines()
+
+    def excerpt(self, f, d, paint) -> str:
+        if f is not self.file:
+            self._load(f)
+        if not 1 <= d.line <= len(self.lines):
+            return ""
+        line = self.lines[d.line - 1].expandtabs(1)
+        start = max(0, d.column - 1)
+        end = (d.end_column - 1) if d.end_line == d.line else len(line)
+        lead, width = _cells(line[:start]), max(1, _cells(line[start:end]))  # CJK takes two cells
+        gutter = f"{d.line} | "
+        return f"  {gutter}{safe(line)}\n  {' ' * len(gutter)}{' ' * lead}{paint('^' * width)}\n"
+
+
+def _cells(text: str) -> int:
+    """Terminal columns `text` takes: wide and full-width characters count two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
