@@ -253,6 +253,12 @@ def _lint(args) -> int:
     first = Path(os.path.abspath(stdin_task.display if stdin_task else paths[0]))
     settings = runner.settings_for(first if first.is_file() else first / "_", job)
     ruleset = cfg.ruleset(settings, overrides)
+    if any(getattr(rule, "enabled_by", None) == "online" for rule, _ in ruleset.rules):
+        from .online import client_missing
+
+        missing = client_missing()
+        if missing:  # say it once, up front, instead of one finding per URL
+            raise cfg.ConfigError(missing)
     if args.show_settings:
         return _show_settings(first, settings, ruleset, job)
     if stdin_task is None and not args.no_cache:
