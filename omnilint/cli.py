@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--write", action="store_true", help="write the fixes to the files (atomically)")
     fix.add_argument("--diff", action="store_true", help="print only the unified diff, write nothing")
     fix.add_argument("--format", action="store_true", default=None, help="also normalise formatting (FMT005)")
+    report = sub.add_parser("report", help="write an HTML page on the health of a vault", formatter_class=_Formatter)
+    _common(report)
+    report.add_argument("--output", default="omnilint-report.html", metavar="FILE",
+                        help="where to write the page (default: omnilint-report.html)")
+    report.set_defaults(write=False, diff=False)
     rules = sub.add_parser("rules", help="list the rules", formatter_class=_Formatter)
     rules.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--config", metavar="FILE", help="include plugins named in this config")
@@ -133,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in ("check", "fix"):
+        if args.command in ("check", "fix", "report"):
             return _lint(args)
         if args.command == "rules":
             return _rules(args)
@@ -279,6 +284,8 @@ def _lint(args) -> int:
     if result.checked == 0 and not any(f.diagnostics for f in result.files):
         include = ", ".join(settings.get("include"))
         print(f"omnilint: warning: no Markdown file found in {', '.join(paths)} (include: {include})", file=sys.stderr)
+    if args.command == "report":
+        return _write_report(args, result, paths, settings)
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8", newline="") as out:
@@ -286,6 +293,22 @@ def _lint(args) -> int:
         except OSError as exc:
             raise cfg.ConfigError(f"--output-file {args.output_file}: {exc.strerror or exc}") from None
     return _report(args, result, fix_mode, sys.stdout)
+
+
+def _write_report(args, result, paths: list[str], settings: cfg.Settings) -> int:
+    """`omnilint report`: the page from this run's results, written where --output says."""
+    from . import vault_report
+    from .writer import write_new_file
+
+    page = vault_report.build(result, _rule_table(args.config, _plugin_specs(args.plugin)), paths, settings.get("max-file-size"))
+    try:
+        write_new_file(args.output, page.encode("utf-8"))
+    except OSError as exc:
+        raise cfg.ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        print(f"Wrote {args.output}: {result.checked:,} files, {sum(len(f.diagnostics) for f in result.files):,} findings.")
+    codes = {d.code for _, d in result.diagnostics}
+    return EXIT_ERROR if codes & ERROR_CODES else EXIT_CLEAN
 
 
 def _fix_codes(selectors: list[str], flag: str, args) -> frozenset[str]:

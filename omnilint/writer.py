@@ -60,6 +60,24 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     _fsync_dir(target.parent)
 
 
+def write_new_file(path: str | os.PathLike, data: bytes) -> None:
+    """Write a file the invoker named (a report): atomically, through a temporary file in the
+    same folder, replacing what is there (a link at that name is replaced, not followed)."""
+    target = Path(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
 def _check_unchanged(path: Path, target: Path, expected: bytes) -> None:
     with open(target, "rb") as handle:
         if handle.read() != expected:
