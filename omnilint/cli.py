@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--output", default="omnilint-report.html", metavar="FILE",
                         help="where to write the page (default: omnilint-report.html)")
     report.set_defaults(write=False, diff=False)
+    sub.add_parser("server", help="run the language server (LSP over stdio) for editors", formatter_class=_Formatter)
     rules = sub.add_parser("rules", help="list the rules", formatter_class=_Formatter)
     rules.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--config", metavar="FILE", help="include plugins named in this config")
@@ -142,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             return _lint(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "server":
+            from .server import main as serve
+
+            return serve()
         if args.command == "explain":
             return _explain(args)
         parser.print_help()

@@ -151,6 +151,17 @@ def settings_for(path: Path | str, job: Job) -> cfg.Settings:
     return found
 
 
+def reset_settings_memo() -> None:
+    """Forget the settings found per folder (a long-lived process: the editor server)."""
+    _SETTINGS_BY_FOLDER.clear()
+    _EXPLICIT_SETTINGS.clear()
+
+
+def relative_path(path: Path | str, root: Path | str) -> str:
+    """`path` relative to `root`, '/'-separated (the path rules and per-file-ignores see)."""
+    return _relative(str(path), str(root))
+
+
 def _relpath(path: Path | str, root: Path | str) -> str:
     return _relative(str(path), str(root))
 
@@ -796,6 +807,11 @@ def _corpus_phase(results: list[FileResult], job: Job, progress=None) -> None:
         except Exception as exc:  # noqa: BLE001
             msg = f"corpus rule {code} crashed: {type(exc).__name__}: {exc}; please report it"
             first.diagnostics.append(Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1))
+
+
+def corpus_phase(results: list[FileResult], job: Job) -> None:
+    """The cross-file rules over `results`' facts, their findings added to each result."""
+    _corpus_phase(results, job)
 
 
 MAX_PROJECT_FILES = 500_000
