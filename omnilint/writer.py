@@ -37,38 +37,36 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         # owner's "read-only" instead, even for root.
         raise PermissionError(errno.EACCES, "the file is read-only; not written", str(path))
     _check_unchanged(path, target, expected)
-    # mkstemp: a random name created exclusively (O_EXCL): never an existing file or a planted link.
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+
+    def same_owner_and_mode(tmp: str) -> None:
         os.chmod(tmp, st.st_mode & 0o7777)
         try:
             os.chown(tmp, st.st_uid, st.st_gid)
         except (PermissionError, AttributeError):
             pass
         _check_unchanged(path, target, expected)  # again: writing took time; keep the window small
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+
+    _replace(target, data, same_owner_and_mode)
     _fsync_dir(target.parent)
 
 
 def write_new_file(path: str | os.PathLike, data: bytes) -> None:
-    """Write a file the invoker named (a report): atomically, through a temporary file in the
-    same folder, replacing what is there (a link at that name is replaced, not followed)."""
-    target = Path(os.path.abspath(path))
+    """Write a file the invoker named (a report): atomically, replacing what is there (a link at
+    that name is replaced, not followed)."""
+    _replace(Path(os.path.abspath(path)), data, lambda tmp: os.chmod(tmp, 0o644))
+
+
+def _replace(target: Path, data: bytes, before_rename) -> None:
+    """The one write routine: `data` into a new temporary file beside `target` (mkstemp: a random
+    name created exclusively, never an existing file or a planted link), fsynced, then
+    `before_rename(tmp)`, then renamed over `target`; on any failure the temporary file goes."""
     fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.chmod(tmp, 0o644)
+            out.flush()
+            os.fsync(out.fileno())
+        before_rename(tmp)
         os.replace(tmp, target)
     except BaseException:
         try:
