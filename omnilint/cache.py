@@ -50,7 +50,7 @@ from ._hash import digest
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 DIR_NAME = ".omnilint_cache"
-FORMAT = "v2"  # v2: facts are JSON text per rule
+FORMAT = "v3"  # v2: facts are JSON text per rule; v3: findings by field name
 # When a new scope (version × code × config) is created, older scopes are removed if unused
 # for a day, and beyond the most recently used few: after an upgrade or a config change
 # they are dead weight, while two configs used side by side keep theirs.
@@ -92,24 +92,12 @@ def _source_files(rules: list) -> list[str]:
     return sorted(set(files))
 
 
-_CODE_FINGERPRINTS: dict[frozenset, str] = {}
-
-
 def code_fingerprint(rules: list) -> str:
     """Changes whenever omnilint, the parser, PyYAML or any rule module changes.
 
-    Taken once per process, before any file is linted (the runner asks at start-up,
-    and forked workers inherit it): the files' state at the time the code was
-    loaded is what the results depend on, not their state later in a long run.
+    Taken when a Cache opens a scope, before any file of it is linted: the files' state
+    at the time the code was loaded is what the results depend on.
     """
-    key = frozenset(rules)
-    found = _CODE_FINGERPRINTS.get(key)
-    if found is None:
-        found = _CODE_FINGERPRINTS[key] = _fingerprint_files(rules)
-    return found
-
-
-def _fingerprint_files(rules: list) -> str:
     import pyromark
     import yaml
 
@@ -133,40 +121,59 @@ def cacheable(rules: list) -> bool:
 
 
 # -- diagnostics as plain data -----------------------------------------------------
+# Stored by field name (a new field cannot shift the others); every field of Diagnostic,
+# Fix and Edit makes the round trip (tests/test_cache.py checks it over generated values).
 
 
-def dump_diagnostic(d: Diagnostic) -> list:
-    fix = None
+def dump_diagnostic(d: Diagnostic) -> dict:
+    row: dict = {
+        "code": d.code, "name": d.name, "message": d.message, "start": d.start, "end": d.end,
+        "severity": d.severity.value, "line": d.line, "column": d.column, "end_line": d.end_line,
+        "end_column": d.end_column,
+    }  # fmt: skip
     if d.fix is not None:
         f = d.fix
-        fix = [f.applicability.value, f.message, f.preserves_render, [[e.start, e.end, e.content] for e in f.edits]]
-    return [
-        d.code, d.name, d.message, d.start, d.end, d.severity.value,
-        d.line, d.column, d.end_line, d.end_column, fix, d.data, d.edit_positions,
-    ]  # fmt: skip
+        row["fix"] = {
+            "applicability": f.applicability.value, "message": f.message, "preserves_render": f.preserves_render,
+            "final": f.final, "edits": [{"start": e.start, "end": e.end, "content": e.content} for e in f.edits],
+        }  # fmt: skip
+    if d.data is not None:
+        row["data"] = d.data
+    if d.edit_positions is not None:
+        row["edit_positions"] = d.edit_positions
+    return row
 
 
-def load_diagnostic(row: list) -> Diagnostic:
-    code, name, message, start, end, severity, line, column, end_line, end_column, fix, data, positions = row
-    code, name, message = shared(code), shared(name), shared(message)
-    if fix is not None:
-        applicability, fix_message, preserves, edits = fix
-        edits = tuple(Edit(s, e, shared(c) if len(c) < 3 else c) for s, e, c in edits)
-        fix = Fix(edits, _APPLICABILITY[applicability], shared(fix_message), preserves)
-    if positions is not None:
-        positions = [tuple(p) for p in positions]
+def load_diagnostic(row: dict, share=None) -> Diagnostic:
+    """A Diagnostic from its stored form; `share` (str -> str) keeps one object per equal string."""
+    share = share or (lambda text: text)
+    fix = None
+    stored = row.get("fix")
+    if stored is not None:
+        edits = tuple(
+            Edit(e["start"], e["end"], share(e["content"]) if len(e["content"]) < 3 else e["content"])
+            for e in stored["edits"]
+        )
+        fix = Fix(edits, _APPLICABILITY[stored["applicability"]], share(stored["message"]),
+                  bool(stored["preserves_render"]), bool(stored["final"]))  # fmt: skip
+    positions = row.get("edit_positions")
     return Diagnostic(
-        code, name, message, start, end, _SEVERITY[severity], fix, line, column, end_line, end_column, data, positions
-    )
+        share(row["code"]), share(row["name"]), share(row["message"]), row["start"], row["end"],
+        _SEVERITY[row["severity"]], fix, row["line"], row["column"], row["end_line"], row["end_column"],
+        row.get("data"), [tuple(p) for p in positions] if positions is not None else None,
+    )  # fmt: skip
 
 
-_SHARED: dict[str, str] = {}
+class Strings:
+    """One object for all equal strings: a run over 20,000 files holds ~200,000 findings whose
+    codes, names and most messages repeat; JSON decoding (or unpickling a worker's results)
+    would make a copy of each."""
 
+    def __init__(self) -> None:
+        self._known: dict[str, str] = {}
 
-def shared(text: str) -> str:
-    """One object for all equal strings: a run over 20,000 files holds ~200,000 findings
-    whose codes, names and most messages repeat; JSON decoding would make a copy of each."""
-    return _SHARED.setdefault(text, text)
+    def __call__(self, text: str) -> str:
+        return self._known.setdefault(text, text)
 
 
 class Entry:
@@ -208,6 +215,8 @@ class Cache:
         self._made: set[str] = set()
         self._ready: set[str] = set()  # scope folders prepared in this process
         self._token = os.urandom(4).hex()
+        self._fingerprints: dict[frozenset, str] = {}  # rule classes -> code fingerprint
+        self.strings = Strings()
         self.hits = self.misses = self.writes = 0
 
     # scope ------------------------------------------------------------------
@@ -222,7 +231,10 @@ class Cache:
     def _open_scope(self, ruleset) -> str | None:
         if not cacheable(ruleset.rules):
             return None
-        code = code_fingerprint([type(r) for r, _ in ruleset.rules])
+        classes = frozenset(type(r) for r, _ in ruleset.rules)
+        code = self._fingerprints.get(classes)
+        if code is None:
+            code = self._fingerprints[classes] = code_fingerprint(sorted(classes, key=lambda r: r.code))
         name = digest(f"{FORMAT}\n{__version__}\n{code}\n{ruleset.fingerprint}")[:20]
         folder = os.path.join(self.directory, FORMAT, name)
         if folder not in self._ready:
@@ -289,7 +301,7 @@ class Cache:
             if raw["sha"] != sha or raw["path"] != relpath:
                 self.misses += 1
                 return None
-            entry = Entry([load_diagnostic(row) for row in raw["diagnostics"]], raw["facts"], raw["corpus_rules"])
+            entry = Entry([load_diagnostic(row, self.strings) for row in raw["diagnostics"]], raw["facts"], raw["corpus_rules"])
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1  # absent, half-written by a killed run, or from a foreign tool: a miss
             return None

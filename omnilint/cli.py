@@ -6,10 +6,6 @@ Exit codes: 0 nothing found; 1 findings remain (or a file could not be read);
 
 from __future__ import annotations
 
-from . import _regex_cache
-
-_regex_cache.install()  # first: everything imported below compiles regular expressions
-
 import argparse
 import os
 import sys
@@ -82,55 +78,32 @@ def _plugin_specs(given: list[str]) -> tuple[str, ...]:
     return tuple(os.path.abspath(p) if p.endswith(".py") or os.sep in p or "/" in p else p for p in given)
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter, minus its `import shutil` (which pulls in bz2 and lzma):
-    argparse builds one per add_argument, so the import lands on every start."""
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
-        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
-
-
-def _terminal_columns() -> int:
-    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="omnilint",
         description="Lint and safely fix saved-article Markdown (Omnivore, Readwise, Web Clipper …).",
-        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"omnilint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    check = sub.add_parser("check", help="report findings", formatter_class=_Formatter)
+    check = sub.add_parser("check", help="report findings")
     check.set_defaults(write=False, diff=False)
     _common(check)
-    fix = sub.add_parser("fix", help="fix findings (shows the diff; --write applies it)", formatter_class=_Formatter)
+    fix = sub.add_parser("fix", help="fix findings (shows the diff; --write applies it)")
     _common(fix)
     fix.add_argument("--write", action="store_true", help="write the fixes to the files (atomically)")
     fix.add_argument("--diff", action="store_true", help="print only the unified diff, write nothing")
     fix.add_argument("--format", action="store_true", default=None, help="also normalise formatting (FMT005)")
-    report = sub.add_parser("report", help="write an HTML page on the health of a vault", formatter_class=_Formatter)
+    report = sub.add_parser("report", help="write an HTML page on the health of a vault")
     _common(report)
     report.add_argument("--output", default="omnilint-report.html", metavar="FILE",
                         help="where to write the page (default: omnilint-report.html)")
     report.set_defaults(write=False, diff=False)
-    sub.add_parser("server", help="run the language server (LSP over stdio) for editors", formatter_class=_Formatter)
-    rules = sub.add_parser("rules", help="list the rules", formatter_class=_Formatter)
+    sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
+    rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--output-format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--config", metavar="FILE", help="include plugins named in this config")
     _plugin_option(rules)
-    explain = sub.add_parser("explain", help="show a rule's documentation", formatter_class=_Formatter)
+    explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="CODE", help="a rule code or name")
     return parser
 
@@ -261,8 +234,9 @@ def _lint(args) -> int:
         raise cfg.ConfigError("fix --write cannot write to stdin; `omnilint fix -` prints the fixed text to stdout")
     # Validate the configuration up front so a typo fails fast with exit 2.
     first = Path(os.path.abspath(stdin_task.display if stdin_task else paths[0]))
-    settings = runner.settings_for(first if first.is_file() else first / "_", job)
-    ruleset = cfg.ruleset(settings, overrides)
+    session = runner.Session(job)
+    settings = session.settings_for(first if first.is_file() else first / "_")
+    ruleset = session.ruleset(settings)
     if any(getattr(rule, "enabled_by", None) == "online" for rule, _ in ruleset.rules):
         from .online import client_missing
 
@@ -278,10 +252,11 @@ def _lint(args) -> int:
         why = unsafe_reason(cache_dir)
         if why is None:
             job = replace(job, cache_dir=cache_dir)
+            session = runner.Session(job)
         else:  # a vault may ship a link in place of its cache: never follow it anywhere
             print(f"omnilint: warning: not using the cache: {why}", file=sys.stderr)
     progress = Progress(sys.stderr) if sys.stderr.isatty() and not (args.quiet or args.no_progress) else None
-    result = runner.run(paths, job, args.jobs, stdin_task, progress)
+    result = runner.run(paths, job, args.jobs, stdin_task, progress, session)
     if fix_mode and args.write:
         runner.write_results(result.files, paths, progress)
     if progress:

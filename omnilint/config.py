@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -182,17 +181,24 @@ def close_match(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-@lru_cache(maxsize=4096)
-def discover(directory: Path) -> Settings:
-    """The nearest config at or above `directory`, or the defaults rooted there."""
+def find_config(directory: Path) -> Path | None:
+    """The nearest config file at or above `directory` (a pyproject.toml counts only with a
+    [tool.omnilint] table), or None."""
     for folder in (directory, *directory.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
             if candidate.is_file():
                 if name == "pyproject.toml" and not _has_tool_table(candidate):
                     continue
-                return read_file(candidate, trusted=False)
-    return Settings(directory)
+                return candidate
+    return None
+
+
+def discover(directory: Path) -> Settings:
+    """The nearest config at or above `directory` (found in the linted folder: not trusted), or
+    the defaults rooted there.  Not memoised: a Session memoises per folder and per file."""
+    source = find_config(directory)
+    return read_file(source, trusted=False) if source is not None else Settings(directory)
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -331,31 +337,12 @@ def _same_type(default: Any, value: Any) -> bool:
     return isinstance(value, type(default))
 
 
-_RULESETS: dict[tuple[int, Overrides], RuleSet] = {}
-
-
-_DEFAULT_RULESETS: dict[Overrides, RuleSet] = {}
-
-
 def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
-    """The rules in force for files governed by `settings` (memoised)."""
-    if settings.source is None and not settings.values:
-        # No config file: every folder gets the defaults rooted at itself, and the rules do
-        # not depend on the root (only plugins, which defaults name none of, would): one
-        # RuleSet serves them all (a vault of 2,000 folders built 2,000 before).
-        shared = _DEFAULT_RULESETS.get(overrides)
-        if shared is None:
-            shared = _DEFAULT_RULESETS[overrides] = _build_ruleset(settings, overrides)
-        return shared
-    key = (id(settings), overrides)
-    cached = _RULESETS.get(key)
-    if cached is not None and cached.settings is settings:
-        return cached
-    result = _RULESETS[key] = _build_ruleset(settings, overrides)
-    return result
+    """The rules in force for files governed by `settings` (built anew: a Session memoises)."""
+    return build_ruleset(settings, overrides)
 
 
-def _build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
+def build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     origin = str(settings.source) if settings.source else "defaults"
     plugins = [(spec, settings.root) for spec in settings.get("plugins")]  # read_file refused them unless trusted
     plugins += [(spec, Path.cwd()) for spec in overrides.plugins]

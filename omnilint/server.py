@@ -84,6 +84,7 @@ class OmnilintServer:
         self.ls = ls
         self.runner = runner
         self.job = runner.Job(mode="check")
+        self.session = runner.Session(self.job)  # replaced when the settings may have changed
         self.root: str | None = None
         self.documents: dict[str, OpenDocument] = {}
         self.index: dict[str, Any] = {}  # absolute path -> FileResult (facts) of the workspace
@@ -95,12 +96,11 @@ class OmnilintServer:
     # -- settings ------------------------------------------------------------------------------
     def reset_settings(self) -> None:
         """Forget every memo of configuration (a config file or the client's settings changed)."""
-        cfg.discover.cache_clear()
-        self.runner.reset_settings_memo()
+        self.session = self.runner.Session(self.job)
 
     def rules_for(self, path: str):
-        settings = self.runner.settings_for(path, self.job)
-        ruleset = cfg.ruleset(settings, self.job.overrides)
+        settings = self.session.settings_for(path)
+        ruleset = self.session.ruleset(settings)
         relpath = self.runner.relative_path(path, settings.root)
         return ruleset.rules_for(relpath), relpath
 
@@ -254,7 +254,7 @@ class OmnilintServer:
         doc = self.documents.get(uri)
         if doc is None:
             return []
-        settings = self.runner.settings_for(doc.path, self.job)
+        settings = self.session.settings_for(doc.path)
         try:
             style = formatting.Style.from_options(settings.get("format-options"))
             outcome = formatting.format_document(doc.text, style)
@@ -337,7 +337,7 @@ class OmnilintServer:
                 if path not in fresh:
                     results.append(self.runner.FileResult(indexed.display, indexed.relpath, path,
                                                           facts=indexed.facts, corpus_rules=indexed.corpus_rules))
-            self.runner.corpus_phase(results, self.job)
+            self.runner.corpus_phase(results, self.session)
             for item in results:
                 if item.path in fresh:
                     doc, text = fresh[item.path]

@@ -194,8 +194,8 @@ def test_file_deleted_before_it_is_read(omnilint, vault: Path, monkeypatch):
     gone.write_text("a  \n")
     real = runner.discover_files
 
-    def discover_then_delete(paths, job):
-        found = real(paths, job)
+    def discover_then_delete(paths, session):
+        found = real(paths, session)
         gone.unlink()
         return found
 
@@ -212,8 +212,8 @@ def test_file_that_changes_after_it_was_read_is_never_overwritten(omnilint, vaul
     victim.write_text("old  \n")
     real = runner.process
 
-    def process_then_meddle(task):
-        result = real(task)
+    def process_then_meddle(task, session):
+        result = real(task, session)
         if task.path.endswith("victim.md"):
             if what == "changed":
                 victim.write_text("the user typed this meanwhile  \n")

@@ -9,11 +9,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from cache_helpers import PLUGIN_FILE, article, cli, findings, make_vault
 
 from omnilint import cache as result_cache
 from omnilint import config as cfg
-from omnilint import runner
+from omnilint import engine, runner
 from omnilint.model import Applicability, Diagnostic, Edit, Fix, Severity
 
 
@@ -56,6 +58,34 @@ def test_diagnostics_survive_the_round_trip_through_json():
     )  # fmt: skip
     row = json.loads(json.dumps(result_cache.dump_diagnostic(d)))
     assert result_cache.load_diagnostic(row) == d
+
+
+_text = st.text(max_size=20)
+_edits = st.builds(
+    lambda start, length, content: Edit(start, start + length, content),
+    st.integers(0, 10**6), st.integers(0, 1000), _text,
+)
+_fixes = st.builds(
+    Fix, st.lists(_edits, min_size=1, max_size=4).map(tuple), st.sampled_from(list(Applicability)), _text,
+    st.booleans(), st.booleans(),
+)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3), max_leaves=8,
+)
+_diagnostics = st.builds(
+    Diagnostic, _text, _text, _text, st.integers(0, 10**6), st.integers(0, 10**6), st.sampled_from(list(Severity)),
+    st.none() | _fixes, st.integers(0, 10**5), st.integers(0, 10**5), st.integers(0, 10**5), st.integers(0, 10**5),
+    st.none() | st.dictionaries(_text, _json_values, max_size=3),
+    st.none() | st.lists(st.tuples(*[st.integers(0, 10**5)] * 4), max_size=3),
+)
+
+
+@given(_diagnostics)
+def test_every_field_of_a_finding_survives_the_cache_round_trip(d: Diagnostic):
+    """By field name, through JSON text: Fix.final and preserves_render, data, edit positions included."""
+    row = json.loads(json.dumps(result_cache.dump_diagnostic(d), ensure_ascii=False))
+    assert result_cache.load_diagnostic(row, result_cache.Strings()) == d
 
 
 def test_unchanged_corpus_is_served_from_the_cache_with_identical_results(vault: Path, tmp_path: Path):
@@ -326,8 +356,8 @@ def test_fix_after_check_starts_from_the_cached_findings(vault: Path, tmp_path: 
     cache_dir = tmp_path / "cache"
     lint_run(vault, cache_dir)
     calls = []
-    real_lint = runner.engine.lint
-    monkeypatch.setattr(runner.engine, "lint", lambda doc, rules: calls.append(doc.text) or real_lint(doc, rules))
+    real_lint = engine.lint
+    monkeypatch.setattr(engine, "lint", lambda doc, rules: calls.append(doc.text) or real_lint(doc, rules))
     warm = lint_run(vault, cache_dir, mode="fix")
     with_cache = len(calls)
     calls.clear()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cache_helpers import article, cli, make_vault
+from cache_helpers import PLUGIN_FILE, article, cli, make_vault
 
-from omnilint import runner
+from omnilint import config as cfg
+from omnilint import parallel, pipeline, runner
 
 COUNT = 96  # above the parallel threshold, enough for two workers
 
@@ -29,16 +31,16 @@ def vault(tmp_path_factory) -> Path:
 
 
 def test_worker_count():
-    assert runner.worker_count(None, 10) == 1
-    assert runner.worker_count(1, 10_000) == 1
-    assert runner.worker_count(4, runner.PARALLEL_THRESHOLD) == 2  # never fewer than 32 files a worker
-    assert runner.worker_count(4, 10_000) == 4
-    assert runner.worker_count(0, 10_000) == runner.worker_count(None, 10_000) >= 1
+    assert parallel.worker_count(None, 10) == 1
+    assert parallel.worker_count(1, 10_000) == 1
+    assert parallel.worker_count(4, parallel.PARALLEL_THRESHOLD) == 2  # never fewer than 32 files a worker
+    assert parallel.worker_count(4, 10_000) == 4
+    assert parallel.worker_count(0, 10_000) == parallel.worker_count(None, 10_000) >= 1
 
 
 def test_chunks_cover_every_task_once_largest_first():
     tasks = [runner.Task(f"/x/{i}.md", f"{i}.md", size=s) for i, s in enumerate([10, 5000, 30, 700_000, 20] * 30)]
-    chunks = runner._chunks(tasks, 2)
+    chunks = parallel.chunks(tasks, 2)
     flat = [i for chunk in chunks for i in chunk]
     assert sorted(flat) == list(range(len(tasks)))
     assert tasks[chunks[0][0]].size == 700_000
@@ -55,25 +57,31 @@ def test_check_output_is_identical_serial_and_parallel(vault: Path, output_forma
     assert "TST001" in serial.stdout and "IO001" in serial.stdout and "FMT001" in serial.stdout
 
 
+def plugin_job(root: Path) -> runner.Job:
+    """The vault's test rule comes from the invoker (--plugin), as a discovered config may not load code."""
+    return runner.Job(overrides=cfg.Overrides(plugins=(str(root / PLUGIN_FILE),)))
+
+
 _PARENT = os.getpid()
-_process = runner.process
+_process = pipeline.process
 
 
-def _process_outside_the_parent(task, lookup_only=False):
-    # The parent may serve cache hits (lookup_only); linting belongs to the workers.
-    assert lookup_only or os.getpid() != _PARENT, "a parallel run linted a file in the parent process"
-    return _process(task, lookup_only)
+def _process_outside_the_parent(task, session):
+    # The parent may serve cache hits (pipeline.lookup); linting belongs to the workers.
+    assert os.getpid() != _PARENT, "a parallel run linted a file in the parent process"
+    return _process(task, session)
 
 
 def test_parallel_run_lints_in_workers_and_keeps_path_order(vault: Path, monkeypatch):
     monkeypatch.chdir(vault)
-    monkeypatch.setattr(runner, "process", _process_outside_the_parent)  # forked workers inherit it
-    run = runner.run(["vault"], runner.Job(), jobs=2)
+    monkeypatch.setattr(pipeline, "process", _process_outside_the_parent)  # forked workers inherit it
+    monkeypatch.setattr(runner, "process", _process_outside_the_parent)  # the serial path's name for it
+    run = runner.run(["vault"], plugin_job(vault), jobs=2)
     displays = [f.display for f in run.files]
     assert displays == sorted(displays)
     assert len(run.files) == COUNT + 2
     with pytest.raises(AssertionError):
-        runner.run(["vault"], runner.Job(), jobs=1)
+        runner.run(["vault"], plugin_job(vault), jobs=1)
 
 
 def test_fix_preview_is_identical_serial_and_parallel(vault: Path):
@@ -113,7 +121,7 @@ def test_after_many_edits_the_parent_serves_hits_and_workers_lint_the_rest(vault
     copy = tmp_path / "copy"
     shutil.copytree(vault, copy)
     monkeypatch.chdir(copy)
-    job = runner.Job(cache_dir=str(tmp_path / "cache"))
+    job = replace(plugin_job(vault), cache_dir=str(tmp_path / "cache"))
     runner.run(["vault"], job, jobs=2)
     edited = sorted((copy / "vault").rglob("article 0[0-7]*.md"))[:70]
     for path in edited:
@@ -122,7 +130,7 @@ def test_after_many_edits_the_parent_serves_hits_and_workers_lint_the_rest(vault
     warm = runner.run(["vault"], job, jobs=2)
     assert sum(not f.cached for f in warm.files) == len(edited) + 1  # and the unreadable file
     monkeypatch.setattr(runner, "process", _process)
-    fresh = runner.run(["vault"], runner.Job(), jobs=1)
+    fresh = runner.run(["vault"], plugin_job(vault), jobs=1)
     assert [(f.display, [(d.code, d.line, d.column, d.message) for d in f.diagnostics]) for f in warm.files] == [
         (f.display, [(d.code, d.line, d.column, d.message) for d in f.diagnostics]) for f in fresh.files
     ]

@@ -165,9 +165,10 @@ def test_a_pickled_or_damaged_cache_entry_is_a_miss_and_runs_nothing(omnilint, t
     for entry in [p for p in cache.rglob("*.json") if p.parent.parent.parent.name == result_cache.FORMAT]:
         data = json.loads(entry.read_text())
         rows = data.get("diagnostics") or data.get("d") or []
+        assert rows, "the entry should hold the FMT001 finding"
         for row in rows:
-            if isinstance(row, list) and len(row) > 10:
-                row[10] = ["safe", "delete", False, [[0, 10_000, ""]]]
+            row["fix"] = {"applicability": "safe", "message": "delete", "preserves_render": False, "final": False,
+                          "edits": [{"start": 0, "end": 10_000, "content": ""}]}
         entry.write_text(json.dumps(data))
     omnilint("fix", "--write", "--cache-dir", str(cache), ".", cwd=tmp_path)
     assert (tmp_path / "a.md").read_text() == "# Title\n\nText.\n"

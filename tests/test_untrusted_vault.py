@@ -61,7 +61,7 @@ def bait(tmp_path: Path) -> Path:
     return outside
 
 
-@pytest.mark.parametrize("link_at", [".omnilint_cache", ".omnilint_cache/v2"])
+@pytest.mark.parametrize("link_at", [".omnilint_cache", f".omnilint_cache/{result_cache.FORMAT}"])
 def test_a_symlinked_cache_folder_is_refused_and_nothing_outside_is_touched(tmp_path: Path, bait: Path, link_at: str):
     vault = tmp_path / "vault"
     vault.mkdir()
@@ -111,7 +111,8 @@ def test_a_forged_cache_entry_never_supplies_an_edit_to_fix_write(tmp_path: Path
     data = json.loads(entries[0].read_text())
     assert data["diagnostics"], "the entry should hold the FMT001 finding"
     for row in data["diagnostics"]:  # an in-range edit that writes the forger's text
-        row[10] = ["safe", "Remove trailing whitespace", False, [[0, 0, "INJECTED by the cache\n"]]]
+        row["fix"] = {"applicability": "safe", "message": "Remove trailing whitespace", "preserves_render": False,
+                      "final": False, "edits": [{"start": 0, "end": 0, "content": "INJECTED by the cache\n"}]}
     entries[0].write_text(json.dumps(data))
     done = omnilint("fix", "--write", ".", cwd=vault)
     assert done.returncode in (0, 1), done.stderr

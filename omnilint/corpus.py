@@ -1,0 +1,149 @@
+"""The cross-file phase: every corpus rule once over the facts all files collected, and
+(in fix mode) the corpus rules' fixes.
+
+Facts arrive as JSON text (from workers or the cache) and are decoded one rule at a time.
+A corpus fix on a file whose facts came from the cache is applied only when the facts
+collected again from the text about to be edited are the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from . import cache as result_cache
+from . import config as cfg
+from . import engine
+from .discovery import relative_path, walk_project
+from .document import Document
+from .files import FileResult, NotRegular, TooLarge, read_regular_file
+from .fixer import Rejected, apply_edits, non_overlapping, verify
+from .model import Applicability, Diagnostic, Severity
+from .rule import PROJECT_FILES, PROJECT_ROOT, CorpusRule, ProjectFiles
+from .session import Session
+from .text import decode
+
+
+def corpus_phase(results: list[FileResult], session: Session, progress=None) -> None:
+    """Run every corpus rule once over the facts all files collected."""
+    by_code: dict[str, dict[str, str]] = {}
+    for r in results:
+        for code in r.corpus_rules:
+            by_code.setdefault(code, {})[r.display] = r.facts[code]
+    if not by_code:
+        return
+    index = {r.display: r for r in results}
+    listings: dict[tuple[str, ...], ProjectFiles] = {}
+    for number, (code, texts) in enumerate(sorted(by_code.items())):
+        if progress:
+            progress("cross-file rules", number, len(by_code))
+        facts = {display: json.loads(text) for display, text in texts.items()}  # one rule's at a time
+        first = index[next(iter(facts))]
+        rule, options = _corpus_rule(first, code, session)
+        if rule is None:
+            continue
+        if getattr(rule, "needs_files", False):
+            key = tuple(facts)
+            if key not in listings:  # one walk per set of files, shared by the rules that need it
+                listings[key] = project_files([index[d] for d in facts], session)
+            options = {**options, PROJECT_FILES: listings[key]}
+        if getattr(rule, "needs_root", False):
+            settings = session.settings_for(first.path)
+            options = {**options, PROJECT_ROOT: str(settings.root) if settings.source is not None else os.getcwd()}
+        try:
+            for display, d in rule.check_corpus(facts, options):
+                index[display].diagnostics.append(d)
+        except Exception as exc:  # noqa: BLE001
+            msg = f"corpus rule {code} crashed: {type(exc).__name__}: {exc}; please report it"
+            first.diagnostics.append(Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1))
+
+
+def project_files(results: list[FileResult], session: Session) -> ProjectFiles:
+    """Every file under the project root of `results` (for rules that resolve local links).
+
+    The root is the config's folder when all files share one config; otherwise the
+    common folder of the files (flagged as a guess with root_known=False).
+    """
+    paths = [Path(os.path.abspath(r.display)) if r.stdin else Path(r.path) for r in results]
+    settings = [session.settings_for(p) for p in paths]
+    roots = {s.root for s in settings}
+    if len(roots) == 1 and all(s.source is not None for s in settings):
+        root, known = roots.pop(), True
+    else:
+        root, known = Path(os.path.commonpath([str(p.parent) for p in paths])), False
+    exclude = session.exclude_patterns(settings[0])
+    sources = {r.display: relative_path(p, root) for r, p in zip(results, paths)}
+    return ProjectFiles(None, sources, known, load=lambda: walk_project(root, exclude))
+
+
+def _corpus_rule(result: FileResult, code: str, session: Session):
+    ruleset = session.ruleset_for(result.path)
+    for rule, options in ruleset.rules:
+        if rule.code == code:
+            return rule, options
+    return None, None
+
+
+def apply_corpus_fixes(results: list[FileResult], session: Session) -> None:
+    """The corpus rules' fixes (fix mode), applied and verified as the fixer verifies its own."""
+    job = session.job
+    for r in results:
+        allowed = [
+            d
+            for d in r.diagnostics
+            if d.fix is not None
+            and d.code in r.corpus_rules
+            and job.may_fix(d.code)
+            and (job.unsafe or d.fix.applicability is Applicability.SAFE)
+        ]
+        if not allowed or (r.new_text is None and not _reload(r, allowed)):
+            continue
+        if r.cached and not _facts_still_hold(r, allowed, session):
+            continue
+        batch = non_overlapping(allowed)
+        new = apply_edits(r.new_text, (e for d in batch for e in d.fix.edits))  # type: ignore[union-attr]
+        why = verify(r.new_text, new, batch)
+        if why is not None:
+            r.rejected.extend(Rejected(d, why) for d in batch)
+            continue
+        r.new_text = new
+        r.applied.extend(batch)
+        done = {id(d) for d in batch}
+        r.diagnostics = [d for d in r.diagnostics if id(d) not in done]
+
+
+def _facts_still_hold(r: FileResult, fixes: list[Diagnostic], session: Session) -> bool:
+    """A corpus fix places its edits by the facts of its file; facts that came from the
+    cache are collected again from the text about to be edited and must be the same
+    (a forged or damaged cache entry never decides what is written)."""
+    codes = {d.code for d in fixes}
+    doc = Document(r.new_text or "", r.relpath)
+    for rule, options in session.ruleset_for(r.path).rules_for(r.relpath):
+        if rule.code in codes and isinstance(rule, CorpusRule):
+            try:
+                fresh = json.dumps(rule.collect(doc, options), ensure_ascii=False, separators=(",", ":"))
+            except Exception:  # noqa: BLE001 - the rule's crash is reported where it is linted
+                fresh = None
+            if fresh != r.facts.get(rule.code):
+                why = "the cached facts do not match the file; not fixed (run again with --no-cache)"
+                r.rejected.extend(Rejected(d, why) for d in fixes)
+                return False
+    return True
+
+
+def _reload(r: FileResult, fixes: list[Diagnostic]) -> bool:
+    """Read back a file whose text was dropped as unchanged, if it is still what was linted."""
+    why = None
+    try:
+        data = read_regular_file(r.path, cfg.MAX_FILE_SIZE_LIMIT)
+        if result_cache.digest(data) != r.sha:
+            why = "the file changed on disk while omnilint ran"
+    except (OSError, TooLarge, NotRegular) as exc:
+        why = f"cannot read it again: {getattr(exc, 'strerror', None) or exc}"
+    if why is not None:
+        r.rejected.extend(Rejected(d, why) for d in fixes)
+        return False
+    decoded = decode(data)
+    r.original, r.new_text, r.bom = data, decoded.text, decoded.bom
+    return True
