@@ -22,7 +22,7 @@ import pytest
 from omnilint import cli
 from omnilint.writer import TMP_PREFIX
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL"), pytest.mark.slow]
 
 STEP_KILLS = 14
 TIMED_KILLS = 4  # in forked children
