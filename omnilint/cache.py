@@ -87,8 +87,10 @@ def _source_files(rules: list) -> list[str]:
                 for dirpath, dirnames, filenames in os.walk(folder):
                     dirnames[:] = [d for d in dirnames if d != "__pycache__"]
                     files.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".py"))
-        elif getattr(loaded, "__file__", None):
-            files.append(loaded.__file__)  # type: ignore[union-attr]
+        else:
+            single = getattr(loaded, "__file__", None)
+            if isinstance(single, str):
+                files.append(single)
     return sorted(set(files))
 
 

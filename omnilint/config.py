@@ -154,7 +154,7 @@ def validate(data: dict[str, Any], origin: str) -> dict[str, Any]:
         expected = KEYS[key][0]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{origin}: {key!r} must be a {_type_name(expected)}, not {type(value).__name__}")
-        if expected is list and not all(isinstance(v, str) for v in value):
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{origin}: {key!r} must be a list of strings")
     for glob, codes in data.get("per-file-ignores", {}).items():
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):

@@ -101,9 +101,12 @@ def apply_corpus_fixes(results: list[FileResult], session: Session) -> None:
             continue
         if r.cached and not _facts_still_hold(r, allowed, session):
             continue
+        text = r.new_text
+        if text is None:  # _reload filled it in; None only if it could not, and then we skipped
+            continue
         batch = non_overlapping(allowed)
-        new = apply_edits(r.new_text, (e for d in batch for e in d.fix.edits))  # type: ignore[union-attr]
-        why = verify(r.new_text, new, batch)
+        new = apply_edits(text, (e for d in batch if d.fix is not None for e in d.fix.edits))
+        why = verify(text, new, batch)
         if why is not None:
             r.rejected.extend(Rejected(d, why) for d in batch)
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 
 from . import cache as result_cache
 from . import config as cfg
@@ -24,19 +25,22 @@ from .session import Job, Session
 from .text import Decoded, UndecodableError, decode, encode
 
 
+@dataclass
 class _Read:
-    """A file read and decoded, with the settings that govern it (or the problem that stopped it)."""
+    """A file read and decoded, with the rules that govern it and what the cache holds for it."""
 
-    __slots__ = ("data", "decoded", "entry", "problem", "relpath", "result", "ruleset", "scope")
+    ruleset: cfg.RuleSet
+    relpath: str
+    data: bytes
+    decoded: Decoded
+    result: FileResult  # filled in by lookup / process
+    scope: str | None  # the cache scope (None: no cache for this file)
+    entry: result_cache.Entry | None  # a usable cache entry
 
-    def __init__(self) -> None:
-        self.problem: FileResult | None = None
-        self.entry = self.scope = None
 
-
-def _read(task: Task, session: Session) -> _Read:
+def _read(task: Task, session: Session) -> _Read | FileResult:
+    """The file ready to lint, or the FileResult with the problem that stops it."""
     job = session.job
-    read = _Read()
     if task.path == STDIN:
         path = os.path.abspath(task.display)
         data: bytes | None = (task.stdin_text or "").encode("utf-8")
@@ -44,48 +48,44 @@ def _read(task: Task, session: Session) -> _Read:
         path, data = task.path, None
     try:
         settings = session.settings_for(path)
-        read.ruleset = session.ruleset(settings)
+        ruleset = session.ruleset(settings)
     except cfg.ConfigError as exc:
-        read.problem = io_problem(task.display, str(exc), "CFG001", "config-error")
-        return read
-    read.relpath = relative_path(path, settings.root)
+        return io_problem(task.display, str(exc), "CFG001", "config-error")
+    relpath = relative_path(path, settings.root)
     if data is None:
         limit = settings.get("max-file-size")
         try:
             data = read_regular_file(path, limit)
         except TooLarge as exc:
-            read.problem = io_problem(task.display, f"{exc}, above max-file-size ({limit}); skipped", SIZE_CODE, SIZE_NAME)
+            return io_problem(task.display, f"{exc}, above max-file-size ({limit}); skipped", SIZE_CODE, SIZE_NAME)
         except NotRegular as exc:
-            read.problem = io_problem(task.display, f"not a regular file ({exc}); skipped")
+            return io_problem(task.display, f"not a regular file ({exc}); skipped")
         except OSError as exc:
-            read.problem = io_problem(task.display, f"cannot read: {exc.strerror or exc}")
-        if read.problem is not None:
-            return read
+            return io_problem(task.display, f"cannot read: {exc.strerror or exc}")
     try:
-        read.decoded = decode(data)
+        decoded = decode(data)
     except UndecodableError as exc:
-        read.problem = io_problem(task.display, str(exc))
-        return read
-    read.data = data
-    read.result = result = FileResult(task.display, read.relpath, task.path, stdin=task.path == STDIN)
+        return io_problem(task.display, str(exc))
+    result = FileResult(task.display, relpath, task.path, stdin=task.path == STDIN)
     cache = session.cache
-    read.scope = cache.scope(read.ruleset) if cache is not None and not result.stdin else None
-    if read.scope is not None or job.mode == "fix":
+    scope = cache.scope(ruleset) if cache is not None and not result.stdin else None
+    if scope is not None or job.mode == "fix":
         result.sha = result_cache.digest(data)
-    if read.scope is not None:
-        entry = cache.load(read.scope, task.path, read.relpath, result.sha)  # type: ignore[union-attr]
+    entry = None
+    if cache is not None and scope is not None:
+        found = cache.load(scope, task.path, relpath, result.sha)
         # In fix mode a hit only helps when there is nothing to fix: then the fixer would change nothing.
-        if entry is not None and (job.mode == "check" or not _fixable(entry.diagnostics, job.unsafe)):
-            read.entry = entry
-    return read
+        if found is not None and (job.mode == "check" or not _fixable(found.diagnostics, job.unsafe)):
+            entry = found
+    return _Read(ruleset, relpath, data, decoded, result, scope, entry)
 
 
 def lookup(task: Task, session: Session) -> FileResult | None:
     """The file's result without linting: from the cache, or the problem that stops it; None
     when it must be linted."""
     read = _read(task, session)
-    if read.problem is not None:
-        return read.problem
+    if isinstance(read, FileResult):
+        return read
     if read.entry is None:
         return None
     _from_entry(read.result, read.entry, read.data, read.decoded, session.job)
@@ -95,17 +95,18 @@ def lookup(task: Task, session: Session) -> FileResult | None:
 def process(task: Task, session: Session) -> FileResult:
     """Read, decode, lint and (in fix mode) fix one file; the cache answers when it can."""
     read = _read(task, session)
-    if read.problem is not None:
-        return read.problem
+    if isinstance(read, FileResult):
+        return read
     result, job = read.result, session.job
     if read.entry is not None:
         _from_entry(result, read.entry, read.data, read.decoded, job)
         return result
     facts_json = _lint(result, read.ruleset.rules_for(read.relpath), read.data, read.decoded, job)
-    if read.scope is not None and _storable(result, job):
-        sha = result.sha if not result.changed else result_cache.digest(encode(result.new_text, result.bom))  # type: ignore[arg-type]
+    if session.cache is not None and read.scope is not None and _storable(result, job):
+        new_text = result.new_text
+        sha = result.sha if new_text is None or not result.changed else result_cache.digest(encode(new_text, result.bom))
         entry_text = result_cache.entry_json(read.relpath, sha, result.diagnostics, facts_json, result.corpus_rules)
-        session.cache.store(read.scope, task.path, entry_text)  # type: ignore[union-attr]
+        session.cache.store(read.scope, task.path, entry_text)
     _drop_unchanged_text(result)
     return result
 
@@ -146,7 +147,7 @@ def _fix(text: str, rules: engine.RuleList, relpath: str, job: Job):
     return fixed, doc
 
 
-def _collect_facts(result: FileResult, doc: Document, corpus: engine.RuleList) -> str:
+def _collect_facts(result: FileResult, doc: Document, corpus: list[tuple[CorpusRule, dict]]) -> str:
     """Each corpus rule's facts as JSON text, kept as text until the corpus phase: cached,
     uncached, serial and parallel runs then feed it exactly the same data (tuples become
     lists everywhere), and 20,000 files' facts take a fifth of the memory decoded ones would.

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import cache as result_cache
 from . import config as cfg
 from . import parallel
 from .corpus import apply_corpus_fixes, corpus_phase, project_files

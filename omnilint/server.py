@@ -282,6 +282,8 @@ class OmnilintServer:
 
     def build_index(self) -> None:
         """Collect every workspace file's corpus facts (served by the result cache when warm)."""
+        if self.root is None:
+            return
         try:
             job = replace(self.job, cache_dir=self.cache_dir())
             result = self.runner.run([self.root], job, jobs=1)

@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from cache_helpers import PLUGIN_FILE, article, cli, findings, make_vault
 from hypothesis import given
 from hypothesis import strategies as st
-from cache_helpers import PLUGIN_FILE, article, cli, findings, make_vault
 
 from omnilint import cache as result_cache
 from omnilint import config as cfg
