@@ -47,6 +47,7 @@ import time
 
 from . import __version__
 from ._hash import digest
+from .codes import ERROR_CODES
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 DIR_NAME = ".omnilint_cache"
@@ -57,7 +58,7 @@ FORMAT = "v3"  # v2: facts are JSON text per rule; v3: findings by field name
 STALE_SCOPE_SECONDS = 24 * 3600
 MAX_SCOPES = 8
 # Findings whose presence means "do not cache": crashes depend on more than the content.
-UNCACHEABLE_CODES = frozenset({"INT001", "CFG001"})
+UNCACHEABLE_CODES = ERROR_CODES
 
 SCOPE_NAME = re.compile(r"[0-9a-f]{20}")
 MARKER = "last-used"

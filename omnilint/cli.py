@@ -14,9 +14,9 @@ from pathlib import Path
 
 from . import __version__
 from . import config as cfg
+from .codes import ERROR_CODES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-ERROR_CODES = {"INT001", "CFG001"}
 
 
 def _codes(value: str) -> list[str]:
@@ -178,7 +178,9 @@ def rules_markdown(table: dict) -> str:
 
 
 def _explain(args) -> int:
-    table = _rule_table()
+    from .codes import ALL as RUN_CODES
+
+    table = {**_rule_table(), **RUN_CODES}
     rule = table.get(args.rule.upper()) or next((r for r in table.values() if r.name == args.rule), None)
     if rule is None:
         names = [*table, *(r.name for r in table.values())]
@@ -367,7 +369,9 @@ def _report(args, result, fix_mode: bool, out) -> int:
         write=bool(getattr(args, "write", False)), show_fixes=args.show_fixes, format=fmt,
     )
     if fmt == "sarif":
-        kwargs["rules_table"] = _rule_table(args.config, _plugin_specs(args.plugin))
+        from .codes import ALL as RUN_CODES
+
+        kwargs["rules_table"] = {**_rule_table(args.config, _plugin_specs(args.plugin)), **RUN_CODES}
     if args.quiet and fmt in ("text", "concise", "full"):
         kwargs["quiet"] = True
     module.render(result, out, **kwargs)

@@ -6,6 +6,7 @@ import traceback
 from typing import Any, Iterable
 
 from . import suppress
+from .codes import INTERNAL_ERROR
 from .document import Document
 from .fixer import FixResult, fix_text
 from .model import Diagnostic, Severity
@@ -13,8 +14,7 @@ from .rule import Rule
 
 RuleList = list[tuple[Rule, dict[str, Any]]]
 
-INTERNAL_CODE = "INT001"
-INTERNAL_NAME = "rule-error"
+INTERNAL_CODE, INTERNAL_NAME = INTERNAL_ERROR.code, INTERNAL_ERROR.name
 
 
 def lint(doc: Document, rules: RuleList) -> list[Diagnostic]:

@@ -11,16 +11,14 @@ import os
 import stat
 from dataclasses import dataclass, field
 
+from . import codes
 from .fixer import Rejected
 from .model import Diagnostic, Severity
 from .text import encode
 
-IO_CODE = "IO001"
-IO_NAME = "unreadable-file"
-SIZE_CODE = "IO002"
-SIZE_NAME = "file-too-large"
-WRITE_CODE = "IO003"
-WRITE_NAME = "write-failed"
+IO_CODE, IO_NAME = codes.UNREADABLE.code, codes.UNREADABLE.name
+SIZE_CODE, SIZE_NAME = codes.TOO_LARGE.code, codes.TOO_LARGE.name
+WRITE_CODE, WRITE_NAME = codes.WRITE_FAILED.code, codes.WRITE_FAILED.name
 STDIN = "-"
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import cache as result_cache
 from . import config as cfg
 from . import engine
+from .codes import CONFIG_ERROR
 from .discovery import relative_path
 from .document import Document
 from .files import SIZE_CODE, SIZE_NAME, STDIN, FileResult, NotRegular, Task, TooLarge, io_problem, read_regular_file
@@ -50,7 +51,7 @@ def _read(task: Task, session: Session) -> _Read | FileResult:
         settings = session.settings_for(path)
         ruleset = session.ruleset(settings)
     except cfg.ConfigError as exc:
-        return io_problem(task.display, str(exc), "CFG001", "config-error")
+        return io_problem(task.display, str(exc), CONFIG_ERROR.code, CONFIG_ERROR.name)
     relpath = relative_path(path, settings.root)
     if data is None:
         limit = settings.get("max-file-size")

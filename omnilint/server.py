@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from . import __version__
+from . import __version__, codes
 from . import config as cfg
 from .model import Applicability, Diagnostic, Severity
 
@@ -110,12 +110,12 @@ class OmnilintServer:
         from .document import Document
 
         if len(doc.text) > MAX_DOCUMENT_CHARS:
-            return [Diagnostic("IO002", "file-too-large", f"the document holds {len(doc.text):,} characters; not linted",
+            return [Diagnostic(codes.TOO_LARGE.code, codes.TOO_LARGE.name, f"the document holds {len(doc.text):,} characters; not linted",
                                0, 0, Severity.WARNING, None, 1, 1, 1, 1)]
         try:
             rules, relpath = self.rules_for(doc.path)
         except cfg.ConfigError as exc:
-            return [Diagnostic("CFG001", "config-error", str(exc), 0, 0, Severity.ERROR, None, 1, 1, 1, 1)]
+            return [Diagnostic(codes.CONFIG_ERROR.code, codes.CONFIG_ERROR.name, str(exc), 0, 0, Severity.ERROR, None, 1, 1, 1, 1)]
         document = Document(doc.text, relpath)
         found = engine.lint(document, engine.per_file(rules))
         self.runner.locate_edits(document, found)

@@ -252,3 +252,9 @@ def test_every_option_of_help_is_in_the_readme(command: str):
     usage = readme[readme.index("## Usage"): readme.index("### JSON output")]
     missing = sorted(o for o in options if not re.search(re.escape(o) + r"(?![\w-])", usage))
     assert not missing, missing
+
+
+@pytest.mark.parametrize("code", ["IO001", "IO002", "IO003", "CFG001", "INT001"])
+def test_the_runs_own_codes_are_explained(code: str, tmp_path: Path):
+    proc = run("explain", code, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith(f"# {code} ") and "## What it means" in proc.stdout
