@@ -59,9 +59,10 @@ import socket
 import stat
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -153,12 +154,15 @@ def check_urls(
     return results
 
 
-def run_sync(coroutine: Awaitable):
+T = TypeVar("T")
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run `coroutine` to completion, also when called from inside a running event loop."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coroutine)  # type: ignore[arg-type]
+        return asyncio.run(coroutine)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
@@ -379,7 +383,7 @@ async def system_lookup(host: str, port: int) -> list[str]:
     """The addresses the system resolver gives for `host` (raises socket.gaierror)."""
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [info[4][0] for info in infos]
+    return [str(info[4][0]) for info in infos]
 
 
 class Guard:
@@ -496,7 +500,9 @@ def pinned_transport(guard: Guard, max_connections: int, network=None):
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
         keepalive_expiry=5.0,
-        network_backend=PinnedBackend(guard, network if network is not None else httpcore.AnyIOBackend()),
+        # PinnedBackend implements AsyncNetworkBackend's methods (duck-typed: httpcore's base class
+        # is imported only here, with httpx, while this module loads without them).
+        network_backend=PinnedBackend(guard, network if network is not None else httpcore.AnyIOBackend()),  # type: ignore[arg-type]
     )
     return transport
 

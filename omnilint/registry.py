@@ -75,8 +75,7 @@ def installed_rules() -> dict[str, type[Rule]]:
             raise RegistryError(f"{origin}: cannot load: {exc}") from exc
         _add(table, rules_from(obj, origin), origin)
     if not table:  # running from a source tree that was never installed
-        from . import rules as builtin
-
+        builtin = importlib.import_module("omnilint.rules")  # ../rules, by omnilint/__init__.py's path
         _add(table, rules_from(builtin, "omnilint.rules"), "omnilint.rules")
     return dict(sorted(table.items()))
 

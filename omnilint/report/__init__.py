@@ -61,15 +61,13 @@ def statistics(run) -> dict[str, dict]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1]["count"], kv[0])))
 
 
+_MODULES = {"text": "text", "concise": "text", "full": "text", "json": "json_", "github": "github", "sarif": "sarif"}
+
+
 def get(name: str):
-    if name in ("text", "concise", "full"):
-        from . import text as module
-    elif name == "json":
-        from . import json_ as module
-    elif name == "github":
-        from . import github as module
-    elif name == "sarif":
-        from . import sarif as module
-    else:
+    """The module that renders output format `name` (imported only when asked for)."""
+    import importlib
+
+    if name not in _MODULES:
         raise ValueError(f"unknown output format {name!r}")
-    return module
+    return importlib.import_module(f"{__name__}.{_MODULES[name]}")
