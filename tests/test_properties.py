@@ -30,7 +30,7 @@ from omnilint import engine, fixer, runner
 from omnilint import frontmatter as fm
 from omnilint.document import Document
 from omnilint.markdown import render_html
-from omnilint.model import Diagnostic, Edit
+from omnilint.model import Applicability, Diagnostic, Edit
 from omnilint.registry import installed_rules
 from omnilint.rule import Rule
 from omnilint.text import decode, encode
@@ -133,8 +133,8 @@ def test_a_file_with_any_bytes_is_checked_or_reported(data: bytes):
         path = Path(folder, "a.md")
         path.write_bytes(data)
         for mode in ("check", "fix"):
-            runner._init_worker(runner.Job(mode=mode, overrides=EVERYTHING_OFFLINE))
-            result = runner.process(runner.Task(str(path), "a.md"))
+            session = runner.Session(runner.Job(mode=mode, overrides=EVERYTHING_OFFLINE))
+            result = runner.process(runner.Task(str(path), "a.md"), session)
             no_crash(result.diagnostics)
             codes = [d.code for d in result.diagnostics]
             assert (runner.IO_CODE in codes) == _undecodable(data), codes
@@ -201,8 +201,8 @@ def test_fix_write_keeps_bom_line_endings_and_unedited_bytes(newline: str, bom: 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "a.md")
         path.write_bytes(data)
-        runner._init_worker(runner.Job(mode="fix", overrides=EVERYTHING_OFFLINE, write=True))
-        result = runner.process(runner.Task(str(path), "a.md"))
+        session = runner.Session(runner.Job(mode="fix", overrides=EVERYTHING_OFFLINE, write=True))
+        result = runner.process(runner.Task(str(path), "a.md"), session)
         runner.write_results([result])
         written = path.read_bytes()
     expected = engine.fix(text, ALL_RULES, "a.md").text
@@ -316,7 +316,9 @@ _TOKEN = re.compile(r"[^\W_]+")  # letters and digits: `_` may be emphasis marku
 
 
 def _tokens(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", _FORMAT_CHARS.sub("", text)).casefold()
+    # An invisible character between two letters keeps them apart (FMT004 turns it into a
+    # space, issue 12): it separates words here too.
+    text = unicodedata.normalize("NFKC", _FORMAT_CHARS.sub(" ", text)).casefold()
     return _TOKEN.findall(text)
 
 
@@ -351,14 +353,37 @@ def _line_tokens(node, text: str) -> list[tuple[int, int, list[str]]]:
     return lines
 
 
-def _removal_allowed(step: Step, start: int, end: int) -> bool:
-    """Do the edits of rules that say they remove paragraphs cover all of text[start:end]?"""
+def _covered(step: Step, start: int, end: int, safe: bool) -> bool:
+    """Do the edits of the applied fixes of one applicability cover every non-space
+    character of text[start:end]?  Safe: the deletions of safe fixes (a rewrite that puts
+    text back, like the formatter's, is judged by the words it keeps); unsafe: the edits of
+    unsafe fixes of rules that say they remove paragraphs."""
     covered: set[int] = set()
     for d in step.applied:
-        if getattr(TABLE.get(d.code), "removes_paragraphs", False):
-            for e in d.fix.edits:  # type: ignore[union-attr]
-                covered.update(range(max(e.start, start), min(e.end, end)))
+        if (d.fix.applicability == Applicability.SAFE) != safe:  # type: ignore[union-attr]
+            continue
+        if not safe and not getattr(TABLE.get(d.code), "removes_paragraphs", False):
+            continue
+        for e in d.fix.edits:  # type: ignore[union-attr]
+            if safe and e.content:
+                continue
+            covered.update(range(max(e.start, start), min(e.end, end)))
     return all(i in covered or step.before[i].isspace() for i in range(start, end))
+
+
+def _removal_allowed(step: Step, start: int, end: int) -> bool:
+    """Only an unsafe fix (the user asked for those) of a rule that says it removes
+    paragraphs may make prose disappear; a safe fix never may."""
+    return _covered(step, start, end, safe=False)
+
+
+def _equal_copy_kept(words: list[str], after: Document) -> bool:
+    """Does a paragraph or heading with exactly these words stay (the twin a duplicate fix
+    keeps; other fixes may still have trimmed its whitespace or restored its links)?"""
+    return any(
+        _tokens(" ".join(n.value for n in other.walk() if n.kind in _VISIBLE)) == words
+        for other in after.nodes_of("paragraph", "heading")
+    )
 
 
 @given(with_line_endings(), st.booleans())
@@ -369,6 +394,12 @@ def _removal_allowed(step: Step, start: int, end: int) -> bool:
     "list1Pointer.val\n\nsaved saved saved list1Pointer.val ['bitset'][index] ['bitset'][index] "
     "[](https://omnivore.app/no_url?q=abc) list1Pointer.val\n",
     True,
+)
+@example("[Read on Omnivore](https://omnivore.app/me/0)\n\n", False)  # LNK001 (issue 12): a safe fix, no copy kept
+@example(  # DUP001: a copy goes, its equal twin stays
+    "The river rose three metres overnight, flooding the lower town.\n\n...\n\n"
+    "The river rose three metres overnight, flooding the [lower town](https://example.com/town).\n",
+    False,
 )
 def test_no_paragraph_disappears_unless_a_rule_says_it_removes_it(text: str, unsafe: bool):
     _, steps = traced_fix(text, unsafe=unsafe)
@@ -399,10 +430,35 @@ def test_the_paragraph_property_can_fail():
         assert_no_paragraph_lost(step)
 
 
+def _applied(text: str, code: str, start: int, end: int, safe: bool) -> Diagnostic:
+    fix = Rule.fix("remove", Edit(start, end), safe=safe)
+    return Document(text, PATH).diagnostic(code, "x", start, end, "x", fix, TABLE["DUP001"].severity, None)
+
+
+def test_a_safe_fix_may_remove_a_paragraph_only_when_an_equal_copy_stays():
+    """Even a rule that declares `removes_paragraphs` may not drop a paragraph in a safe fix
+    unless its equal twin stays; an unsafe fix of such a rule may."""
+    twin = "The river rose three metres overnight.\n\nThe bridge stayed closed.\n\nThe river rose three metres overnight.\n"
+    cut = twin.index("The river", 1)
+    step = Step(twin, twin[:cut].rstrip("\n") + "\n", [], [_applied(twin, "DUP001", cut - 1, len(twin), safe=True)])
+    assert_no_paragraph_lost(step)  # its twin, untouched, stays
+    lone = "The river rose three metres overnight.\n\nThe bridge stayed closed.\n"
+    cut = lone.index("The bridge")
+    after = lone[:cut].rstrip("\n") + "\n"
+    safe = Step(lone, after, [], [_applied(lone, "DUP001", cut - 1, len(lone), safe=True)])
+    with pytest.raises(AssertionError, match="no equal copy"):
+        assert_no_paragraph_lost(safe)
+    unsafe = Step(lone, after, [], [_applied(lone, "DUP002", cut - 1, len(lone), safe=False)])
+    assert_no_paragraph_lost(unsafe)
+
+
 def assert_no_paragraph_lost(step: Step) -> None:
     """Each line of prose is still in the text (its words in order) or in the front matter
-    (a `tags:: x` line moved there), unless a rule that says so removed it."""
+    (a `tags:: x` line moved there).  A paragraph that a safe fix removes whole must have an
+    equal copy that stays (a duplicate's twin); only unsafe fixes of rules that say they
+    remove paragraphs may remove one without."""
     after_doc = Document(step.after, PATH)
+    before_doc = Document(step.before, PATH)
     streams = ["\x00" + "\x00".join(_visible_stream(after_doc, links)) + "\x00" for links in (False, True)]
     front = set(_tokens(after_doc.front_matter.raw)) if after_doc.front_matter is not None else set()
 
@@ -410,11 +466,18 @@ def assert_no_paragraph_lost(step: Step) -> None:
         run = "\x00" + "\x00".join(words) + "\x00"
         return not words or any(run in stream for stream in streams) or set(words) <= front
 
-    for node in Document(step.before, PATH).nodes_of("paragraph", "heading"):
-        if kept(_tokens(" ".join(n.value for n in node.walk() if n.kind in _VISIBLE))):
+    for node in before_doc.nodes_of("paragraph", "heading"):
+        words = _tokens(" ".join(n.value for n in node.walk() if n.kind in _VISIBLE))
+        if words and _covered(step, node.start, node.end, safe=True):
+            codes = sorted({d.code for d in step.applied if d.fix.applicability == Applicability.SAFE})  # type: ignore[union-attr]
+            assert _equal_copy_kept(words, after_doc) or set(words) <= front, (
+                f"the safe fix of {codes} removed {step.before[node.start:node.end]!r}, which has no equal copy that stays"
+            )
             continue
-        for start, end, words in _line_tokens(node, step.before):
-            assert kept(words) or _removal_allowed(step, start, end), (
+        if kept(words):
+            continue
+        for start, end, line_words in _line_tokens(node, step.before):
+            assert kept(line_words) or _removal_allowed(step, start, end), (
                 f"{sorted({d.code for d in step.applied})} removed {step.before[start:end]!r}"
                 f" of the paragraph {step.before[node.start:node.end]!r}"
             )

@@ -5,14 +5,19 @@ headings, simple list items and table rows are compared; code blocks, HTML and
 thematic breaks are entries that compare to nothing and so break runs.  Each
 comparable entry carries its normalised text (what a reader sees: markup dropped,
 entities decoded, whitespace folded, Obsidian block ids and highlight back-links
-dropped) and how much information its source holds (links, images, emphasis), so
-the rules can keep the richer copy.
+dropped), its family (a heading never equals a paragraph or a list item), its zone
+(highlights, template callouts and footnotes are never compared with the article)
+and, worked out on demand, what its source holds besides the words (links, images,
+emphasis, footnote references, block ids), so the rules can tell whether removing
+a copy loses anything.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
+from collections import Counter
 
 from omnilint.rules.metadata._common import (
     SECTION_LABELS,
@@ -44,19 +49,30 @@ _BACKLINK_HOSTS = ("omnivore.app/me/", "read.readwise.io/read/", "readwise.io/op
 
 class Block:
     """One block of a document as the duplicate rules see it; shared by the three rules, so
-    read-only.  What only some blocks need (code-likeness, information) is worked out on
-    first use."""
+    read-only.  What only some blocks need (code-likeness, what the source holds) is worked
+    out on first use."""
 
-    __slots__ = ("_code_like", "_doc", "_info", "depth", "index", "node", "parent", "separator", "size", "text", "zone")
+    __slots__ = (
+        "_code_like", "_doc", "_features", "_info", "_plain", "_prose", "depth", "family", "index", "nested", "node",
+        "parent", "separator", "size", "text", "zone",
+    )
 
     def __init__(self, doc: Document, node: Node, parent: Node, index: int, depth: int) -> None:
         self._doc, self.node, self.parent, self.index, self.depth = doc, node, parent, index, depth
-        self.text = ""  # normalised text ("" for barriers and title headings)
-        self.zone = "content"  # "highlights" for highlight lists: they quote the content by design
+        self.text = ""  # normalised text ("" for barriers, title headings and footnotes)
+        # "content"; "highlights" for highlights and notes sections and back-linked quotes
+        # (they quote the content by design); "callout" for callouts (the user's templates).
+        self.zone = "content"
+        # "heading", "item", "row" or "paragraph": blocks of different families never match.
+        self.family = {"heading": "heading", "item": "item", "table_row": "row"}.get(node.kind, "paragraph")
+        self.nested = ""  # the innermost list item, table or quote the block sits in ("" at top level)
         self.separator = False
         self.size = 0  # weight of the prose
         self._code_like: bool | None = None
         self._info: int | None = None
+        self._features: Counter | None = None
+        self._plain: str | None = None
+        self._prose: bool | None = None
 
     @property
     def code_like(self) -> bool:
@@ -69,6 +85,135 @@ class Block:
         if self._info is None:
             self._info = info_of(self._doc, self.node)
         return self._info
+
+    @property
+    def features(self) -> Counter:
+        """What the source holds besides its words, each with the text it applies to."""
+        if self._features is None:
+            self._features = features_of(self._doc, self.node)
+        return self._features
+
+    @property
+    def plain(self) -> str:
+        """The words a reader sees, whitespace folded, and nothing else changed (no
+        Unicode normalisation, no back-link text dropped): copies equal in this form
+        read the same."""
+        if self._plain is None:
+            text = " ".join(_inline_text(self.node).split())
+            self._plain = _BLOCK_ID.sub("", text) if "^" in text else text
+        return self._plain
+
+    @property
+    def prose(self) -> bool:
+        """A paragraph of running text: not in a list, table or callout, not code, not a
+        definition (`: text`), not an admonition (`**Note**`, `Warning:`) and not metadata
+        (`date_saved: …`, tag lines, a lone link): what an article is made of, and the
+        only blocks whose repetition shows an exporter at work."""
+        if self._prose is None:
+            self._prose = (
+                self.family == "paragraph"
+                and self.node.kind == "paragraph"
+                and self.nested in ("", "blockquote")
+                and self.zone != "callout"
+                and bool(self.text)
+                and not self.code_like
+                and not _DEFINITION.match(self._doc.text, self.node.start)
+                and not _ADMONITION.match(self._doc.text, self.node.start)
+                and not is_metadata(self._doc, self.node)
+            )
+        return self._prose
+
+
+def _tags(doc: Document) -> list[Node]:
+    """The document's tags, listed once (`Document.tags` builds a new list on each call)."""
+    return doc.shared("duplicates.tags", lambda d: d.tags)
+
+
+# -- metadata lines: a linear copy of the test in rules/metadata/_common.py ------------------
+# `_common.parse_property` matches the value with `\S.*?[ \t]*$`, which takes quadratic time
+# on a value with a long run of spaces (tests/test_complexity.py); only the key and the colon
+# decide here, and the rest is looked at with plain string methods.
+
+_PROPERTY_KEY = re.compile(r"[ \t]*(\*\*|__)?([^\W\d]+(?:[ \-][^\W\d]+){0,2})(\*\*|__)?[ \t]*(::|:)")
+_LOGSEQ_KEY = re.compile(r"[A-Za-z][\w-]*")
+
+
+def is_property_line(text: str) -> bool:
+    """`key: value` (one to three words of letters, maybe in bold) or Logseq's `key::`."""
+    m = _PROPERTY_KEY.match(text)
+    if m is None or (m.group(3) and m.group(3) != m.group(1)):
+        return False
+    rest = text[m.end() :]
+    if m.group(1) and not m.group(3) and rest.startswith(m.group(1)):
+        rest = rest[len(m.group(1)) :]  # `**Author:** Ada`
+    if m.group(4) == "::":  # Logseq: the value may be empty
+        return _LOGSEQ_KEY.fullmatch(m.group(2).strip()) is not None and (not rest.strip() or rest[:1] in " \t")
+    return rest[:1] in (" ", "\t") and bool(rest.strip())
+
+
+def _tag_only(doc: Document, start: int, end: int) -> bool:
+    """Is text[start:end] made only of tags (and spaces or commas between them)?"""
+    tags = _tags(doc)
+    i = bisect_left(tags, start, key=_start_of)
+    pos, found = start, False
+    while i < len(tags) and tags[i].start < end:
+        tag = tags[i]
+        if tag.end > end or doc.text[pos : tag.start].strip(" \t,"):
+            return False
+        pos, found = tag.end, True
+        i += 1
+    return found and not doc.text[pos:end].strip(" \t,")
+
+
+def _link_only(doc: Document, start: int, end: int) -> bool:
+    """Is text[start:end] (stripped) one link or image and nothing else?"""
+    text = doc.text
+    while start < end and text[start] in " \t":
+        start += 1
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    links = doc.links
+    i = bisect_left(links, start, key=_start_of)
+    while i < len(links) and links[i].start == start:
+        if links[i].end == end:
+            return True
+        i += 1
+    return False
+
+
+def _metadata_lines(doc: Document, lines: list) -> bool:
+    return bool(lines) and all(
+        is_property_line(ln.text) or _tag_only(doc, ln.start, ln.end) or _link_only(doc, ln.start, ln.end)
+        for ln in lines
+    )
+
+
+def is_metadata(doc: Document, node: Node) -> bool:
+    """Is every line of a paragraph a property, a tag line or a lone link (not prose)?"""
+    return _metadata_lines(doc, block_lines(doc, node))
+
+
+def header_blocks(doc: Document, limit: int = 10) -> list[tuple[Node, list]]:
+    """The exporter's header, as `_common.header_lines` finds it, in linear time: the leading
+    top-level headings and metadata paragraphs (property lines, tag lines, lone links) up to
+    the first prose, each with its lines ([] for headings)."""
+    found: list[tuple[Node, list]] = []
+    for node in doc.root.children[:limit]:
+        if node.kind == "heading":
+            found.append((node, []))
+            continue
+        if node.kind != "paragraph":
+            break
+        lines = block_lines(doc, node)
+        if not _metadata_lines(doc, lines):
+            break
+        found.append((node, lines))
+    return found
+
+
+def header_nodes(doc: Document) -> set[int]:
+    """ids of the exporter's header blocks."""
+    return {id(node) for node, _ in header_blocks(doc)}
 
 
 class Entry:
@@ -85,9 +230,27 @@ class Entry:
     index = property(lambda self: self.block.index)
     text = property(lambda self: self.block.text)
     zone = property(lambda self: self.block.zone)
+    family = property(lambda self: self.block.family)
     depth = property(lambda self: self.block.depth)
     separator = property(lambda self: self.block.separator)
     info = property(lambda self: self.block.info)
+    features = property(lambda self: self.block.features)
+    plain = property(lambda self: self.block.plain)
+    prose = property(lambda self: self.block.prose)
+
+
+# A definition-list description (`: text`, Pandoc and PHP Markdown Extra): option lists of
+# sibling commands share them.
+_DEFINITION = re.compile(r"[ \t]*:[ \t]")
+# Notes and warnings that documentation repeats wherever they apply: a label in bold, or
+# followed by a colon, or alone on the block's first line.
+_LABELS = (
+    "note|notes|warning|caution|important|tip|hint|info|danger|attention|remember|see also"
+    "|注意|提示|警告|重要|小贴士|备注|注|ヒント|メモ|참고|주의"
+)
+_ADMONITION = re.compile(
+    rf"(?i)[ \t>]*(?:(?:\*\*|__)(?:{_LABELS})[:：.!]?(?:\*\*|__)|(?:{_LABELS})[ \t]*[:：]|(?:{_LABELS})[ \t]*(?:\r?\n|\r|$))"
+)
 
 
 # -- normalisation -----------------------------------------------------------------------
@@ -153,6 +316,53 @@ def info_of(doc: Document, node: Node) -> int:
     count = sum(1 for n in node.walk() if n.kind in _INLINE_INFO)
     source = doc.text[node.start : node.end]
     return count + (1 if _BLOCK_ID.search(source.rstrip("\r\n")) else 0)
+
+
+_FEATURE_KINDS = frozenset(
+    {"link", "image", "emphasis", "strong", "strikethrough", "superscript", "subscript", "code", "footnote_ref",
+     "html", "math"}
+)
+
+
+def features_of(doc: Document, node: Node) -> Counter:
+    """Everything a block's source holds besides its words, as a multiset: each link,
+    image, emphasis, code span, footnote reference and inline HTML with its text and
+    destination, and each Obsidian tag, block id, ==highlight== and %%comment%%.  A copy
+    whose features are a sub-multiset of another's loses nothing when it goes."""
+    found: Counter = Counter()
+    for n in node.walk():
+        kind = n.kind
+        if kind not in _FEATURE_KINDS:
+            continue
+        if kind in ("link", "image"):
+            found[(kind, n.link_type, n.url, n.title, " ".join(n.plain_text().split()))] += 1
+        elif kind in ("code", "html", "math"):
+            found[(kind, n.value)] += 1
+        elif kind == "footnote_ref":
+            found[(kind, n.label or doc.text[n.start : n.end])] += 1
+        else:
+            found[(kind, " ".join(n.plain_text().split()))] += 1
+    marks = doc.obsidian
+    end = content_end(doc, node)
+    i = bisect_left(marks, node.start, key=_start_of)
+    while i < len(marks) and marks[i].start < end:
+        mark = marks[i]
+        found[(mark.kind, mark.label or mark.value)] += 1
+        i += 1
+    return found
+
+
+def _start_of(node: Node) -> int:
+    return node.start
+
+
+def backlinks(features: Counter) -> set[str]:
+    """The back-links to a highlight in Readwise or Omnivore: each names one highlight."""
+    return {key[2] for key in features if key[0] == "link" and any(h in key[2] for h in _BACKLINK_HOSTS)}
+
+
+def block_ids(features: Counter) -> set[str]:
+    return {key[1] for key in features if key[0] == "block_id"}
 
 
 # -- code whose fences were lost -------------------------------------------------------------
@@ -260,8 +470,9 @@ def _blocks(doc: Document) -> list[Block]:
     titles = title_texts(doc)
     section: list[tuple[int, bool]] = []  # open top-level headings: (level, is a highlights section)
 
-    def add(node: Node, parent: Node, depth: int) -> None:
+    def add(node: Node, parent: Node, depth: int, nested: str, zone: str) -> None:
         block = Block(doc, node, parent, len(found), depth)
+        block.nested = nested
         found.append(block)
         if node.kind in _BARRIERS:
             block.separator = node.kind == "thematic_break"
@@ -272,16 +483,20 @@ def _blocks(doc: Document) -> list[Block]:
         if node.kind == "heading" and heading_text(node) in titles:
             block._info = 0
             return  # a title repeated as a heading is META003's to report
+        if zone == "footnote":
+            return  # footnote definitions are the user's text: never compared, never removed
         block.text = normalise(raw)
-        # Highlights are quotes or list items under a Highlights heading, or carry a back-link.
-        if _is_backlinked(node) or (depth > 0 and any(flag for _, flag in section)):
-            block.zone = "highlights"
+        if zone == "content" and (_is_backlinked(node) or any(flag for _, flag in section)):
+            zone = "highlights"
+        block.zone = zone
         block.size = weight(prose(block.text))
 
-    # An explicit stack, not recursion: a quote nested 10^5 deep must not exhaust Python's stack.
-    stack: list[tuple[Node, int, int]] = [(doc.root, 0, 0)]  # (container, depth, next child)
+    # An explicit stack, not recursion: a quote nested 10^5 deep must not exhaust Python's
+    # stack.  Each frame carries what its blocks sit in, so no block walks its ancestors.
+    # (container, depth, next child, innermost nesting kind, zone)
+    stack: list[tuple[Node, int, int, str, str]] = [(doc.root, 0, 0, "", "content")]
     while stack:
-        container, depth, i = stack.pop()
+        container, depth, i, nested, zone = stack.pop()
         children = container.children
         while i < len(children):
             node = children[i]
@@ -290,30 +505,48 @@ def _blocks(doc: Document) -> list[Block]:
             if kind == "heading" and depth == 0:
                 while section and section[-1][0] >= node.level:
                     section.pop()
-                add(node, container, depth)
-                section.append((node.level, fold(node.plain_text()).rstrip(" :：") in SECTION_LABELS))
+                add(node, container, depth, nested, zone)
+                opens_highlights = fold(node.plain_text()).rstrip(" :：") in SECTION_LABELS
+                if opens_highlights and found[-1].text and zone == "content":
+                    found[-1].zone = "highlights"  # the section's own heading belongs to it
+                section.append((node.level, opens_highlights))
             elif kind in ("paragraph", "heading") or kind in _BARRIERS:
-                add(node, container, depth)
+                add(node, container, depth, nested, zone)
             elif kind == "table":
                 for part in node.children:
                     if part.kind == "table_row":
-                        add(part, node, depth + 1)
+                        add(part, node, depth + 1, _nesting(nested, "table"), zone)
             elif kind == "list":
-                stack.append((container, depth, i))
-                stack.append((node, depth, 0))  # its simple items are entries, the others containers
+                stack.append((container, depth, i, nested, zone))
+                stack.append((node, depth, 0, nested, zone))  # its simple items are entries, the others containers
                 break
             elif container.kind == "list":  # an item that is not simple: walked as a container
                 if _simple_item(node):
-                    add(node, container, depth + 1)
+                    add(node, container, depth + 1, _nesting(nested, "item"), zone)
                 else:
-                    stack.append((container, depth, i))
-                    stack.append((node, depth + 1, 0))
+                    stack.append((container, depth, i, nested, zone))
+                    stack.append((node, depth + 1, 0, _nesting(nested, "item"), zone))
                     break
             elif kind in _CONTAINERS or kind == "item":
-                stack.append((container, depth, i))
-                stack.append((node, depth + 1, 0))
+                inner = zone
+                if kind == "callout" and zone == "content":
+                    inner = "callout"
+                elif kind == "footnote_definition":
+                    inner = "footnote"
+                stack.append((container, depth, i, nested, zone))
+                stack.append((node, depth + 1, 0, _nesting(nested, kind), inner))
                 break
     return found
+
+
+def _nesting(outer: str, kind: str) -> str:
+    """What a block inside `kind` inside `outer` sits in: a list item or a table wins over
+    a quote (a quote in a list is part of the list)."""
+    if "item" in (outer, kind):
+        return "item"
+    if "table" in (outer, kind):
+        return "table"
+    return kind
 
 
 # -- removing a copy ----------------------------------------------------------------------------
@@ -391,3 +624,135 @@ def keep_first(a: list[Entry], b: list[Entry], by_length: bool = False) -> bool:
         if length_a != length_b:
             return length_a > length_b
     return True
+
+
+# -- what an exporter's duplication looks like -------------------------------------------------
+
+
+def gap_between(seq: list[Entry], before: list[Entry], after: list[Entry]) -> list[Entry] | None:
+    """The blocks between two copies when the second follows the first right away (only
+    blank lines, thematic breaks, `...`-like separators or the title repeated as a
+    heading between them), else None."""
+    start, stop = before[-1].index + 1, after[0].index
+    if stop < start:
+        return None
+    gap = seq[start:stop]
+    if len(gap) > 3:  # a separator, a title, another separator at the most
+        return None
+    for entry in gap:
+        if not entry.separator and not (entry.node.kind == "heading" and not entry.text):
+            return None
+    return gap
+
+
+def separator_between(seq: list[Entry], before: list[Entry], after: list[Entry]) -> Entry | None:
+    """A lone `...` / `* * *` block between two copies, which goes with the removed one."""
+    i = before[-1].index + 1
+    if i + 1 == after[0].index and seq[i].separator and seq[i].parent is before[-1].parent is after[0].parent:
+        return seq[i]
+    return None
+
+
+def section_starts(seq: list[Entry]) -> list[int]:
+    """Prefix counts of section starts: how many headings (other than the title repeated)
+    and heading-like paragraphs (`**X1 instances**`: only bold or italic text) come before
+    each block.  Documentation repeats passages in sibling sections; an exporter's copy
+    sits in the same section as the original."""
+    counts = [0]
+    for entry in seq:
+        node = entry.node
+        starts = node.kind == "heading" and bool(entry.text)
+        if not starts and node.kind == "paragraph" and entry.text and node.children:
+            starts = all(c.kind in ("strong", "emphasis") for c in node.children if c.kind not in ("softbreak", "hardbreak"))
+        counts.append(counts[-1] + starts)
+    return counts
+
+
+def same_section(starts: list[int], before: list[Entry], after: list[Entry]) -> bool:
+    """No section starts between the end of `before` and the start of `after`."""
+    return starts[after[0].index] == starts[before[-1].index + 1]
+
+
+SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
+
+
+def verdict(gone: list[Entry], kept: list[Entry]) -> tuple[str, str]:
+    """(applicability, why) of removing the blocks `gone`, each the copy of the block of
+    `kept` at the same position.  Safe only when a reader loses nothing: each removed
+    block reads exactly like its kept copy (whitespace aside) and holds no link, image,
+    emphasis, footnote reference, block id or other mark the kept copy lacks, and none
+    is a heading.  When both copies carry different block ids there is no fix at all:
+    other notes may link to either."""
+    why = ""
+    applicability = SAFE
+    for g, k in zip(gone, kept):
+        ids_g, ids_k = block_ids(g.features), block_ids(k.features)
+        if ids_g and ids_k and ids_g != ids_k:
+            return NONE, "both copies carry block ids other notes may link to"
+        if applicability != SAFE:
+            continue
+        if g.family == "heading":
+            applicability, why = UNSAFE, "it would remove a heading"
+        elif g.plain != k.plain:
+            applicability, why = UNSAFE, "the copies are not spelt exactly alike"
+        elif g.features - k.features:
+            applicability, why = UNSAFE, "the removed copy holds links, formatting or ids the kept one lacks"
+    return applicability, why
+
+
+def choose(original: list[Entry], copy: list[Entry]) -> tuple[bool, str, str]:
+    """(drop the original?, applicability, why): remove the copy that holds less, keeping
+    the one with more information; between equals the less nested one stays (an excerpt
+    quote gives way to the article), then the earlier."""
+    drop_copy = verdict(copy, original)
+    drop_original = verdict(original, copy)
+    if NONE in (drop_copy[0], drop_original[0]):
+        return False, NONE, drop_copy[1] if drop_copy[0] == NONE else drop_original[1]
+    if drop_copy[0] == SAFE and drop_original[0] == SAFE:
+        return not keep_first(original, copy), SAFE, ""
+    if drop_copy[0] == SAFE:
+        return False, SAFE, ""
+    if drop_original[0] == SAFE:
+        return True, SAFE, ""
+    drop_first = not keep_first(original, copy)
+    return drop_first, UNSAFE, (drop_original if drop_first else drop_copy)[1]
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def snippet(text: str, limit: int = 40) -> str:
+    """The start of a block's text, about `limit` reading units long (CJK counts double)."""
+    out: list[str] = []
+    used = 0
+    for char in text:
+        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used > limit:
+            return "".join(out).rstrip() + "…"
+        out.append(char)
+    return "".join(out)
+
+
+def occurrences(seq: list[Entry]) -> dict[int, int]:
+    """Index of each block with text -> which occurrence of its text (in its zone and
+    family) it is, from 1."""
+    seen: Counter = Counter()
+    found: dict[int, int] = {}
+    for entry in seq:
+        if entry.text:
+            key = (entry.zone, entry.family, entry.text)
+            seen[key] += 1
+            found[entry.index] = seen[key]
+    return found
+
+
+def removal_message(doc: Document, gone: list[Entry], kept: list[Entry], nth: int, imperative: bool = False) -> str:
+    """What a fix removes and what it keeps: "removes the 2nd copy of 'Open Obsidian's
+    settings…' at line 260; keeps line 184" (or "Remove … keep …" for the fix itself)."""
+    remove, keep = ("Remove", "keep") if imperative else ("removes", "keeps")
+    return (
+        f"{remove} the {ordinal(nth)} copy of '{snippet(gone[0].plain or gone[0].text)}' at {line_span(doc, gone)};"
+        f" {keep} {line_span(doc, kept)}"
+    )
