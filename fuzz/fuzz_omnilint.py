@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import atheris
@@ -92,9 +93,26 @@ FOUND = Path(os.environ.get("OMNILINT_FUZZ_FOUND", "fuzz-found"))
 _seen: set[str] = set()
 
 
+# An input that takes longer than this (CPU seconds, check and fix together) breaks the
+# promise "no hang" (RELIABILITY.md) and is recorded like a crash.  The fuzzer's coverage
+# tracing slows the code down a few times: replay a slow input with
+# `python fuzz/fuzz_omnilint.py FILE` (no tracing of the run itself) to time it for real.
+SLOW_SECONDS = float(os.environ.get("OMNILINT_FUZZ_SLOW", "2"))
+
+
 def TestOneInput(data: bytes) -> None:  # noqa: N802 - atheris' name
+    started = time.process_time()
     try:
         check_input(data)
+        spent = time.process_time() - started
+        if spent > SLOW_SECONDS:
+            message = f"slow input: {spent:.1f} s for {len(data)} bytes (over {SLOW_SECONDS:g} s)"
+            if KEEP_GOING:  # every slow input is kept (not one per kind): each is a shape to time
+                FOUND.mkdir(parents=True, exist_ok=True)
+                (FOUND / f"slow-{hashlib.sha1(data).hexdigest()[:16]}.input").write_bytes(data)
+                print(f"\nSLOW {message}", file=sys.stderr, flush=True)
+                return
+            raise AssertionError(message)
     except AssertionError as exc:
         if not KEEP_GOING:
             raise

@@ -5,6 +5,8 @@
 #   OMNILINT_FUZZ_FORMAT=1          # also fuzz the mdformat rule (FMT005; much slower)
 #   OMNILINT_FUZZ_KEEP_GOING=1      # record every kind of failure in $OMNILINT_FUZZ_DIR/found/ and go on
 #   PYTHON=/path/to/python          # an interpreter with omnilint and atheris installed
+#   OMNILINT_FUZZ_SLOW=2            # CPU seconds after which an input is recorded as slow
+#   OMNILINT_FUZZ_TIMEOUT=30        # seconds after which libFuzzer stops on a hung input
 # An input that broke a promise lands in $OMNILINT_FUZZ_DIR/crashes/ (crash-*, timeout-*, oom-*)
 # and stops the run (unless KEEP_GOING); replay one with: $PYTHON fuzz/fuzz_omnilint.py FILE
 set -eu
@@ -19,5 +21,5 @@ fi
 cd "$here/.."
 export OMNILINT_FUZZ_FOUND="$work/found"
 exec "$python" "$here/fuzz_omnilint.py" "$work/corpus" \
-    -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 -max_len=16384 \
+    -max_total_time="$seconds" -timeout="${OMNILINT_FUZZ_TIMEOUT:-30}" -rss_limit_mb=3072 -max_len=16384 \
     -artifact_prefix="$work/crashes/" -print_final_stats=1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -125,9 +126,16 @@ def _find_json(text: str) -> FrontMatter | None:
     return FrontMatter("json", 0, 0, m.start() + 1, m.end(), text[: m.start() + 1], 1)
 
 
+# Possessive (`++`): giving a blank line back could never put `---` next, and the engine
+# then keeps no state to go back through each of them.
+_LEADING_BLANKS = re.compile(r"(?:[ \t]*(?:\r\n|\r(?!\n)|\n))++(?=---[ \t]*(?:\r\n|\r|\n))")
+
+
 def displaced(text: str) -> int | None:
     """Offset of a `---` block that would be front matter but for leading blank lines."""
-    m = re.match(r"(?:[ \t]*(?:\r\n|\r|\n))+(?=---[ \t]*(?:\r\n|\r|\n))", text)
+    # `\r(?!\n)`: the line breaks must not overlap (`\r\n` read as `\r` then `\n`), or
+    # a failed match tries 2^n ways through n CRLF blank lines.
+    m = _LEADING_BLANKS.match(text)
     if m is None:
         return None
     rest = find(text[m.end() :])
@@ -204,9 +212,49 @@ def _load_yaml(raw: str, first_line: int) -> tuple[Any, FrontMatterError | None]
         if mark is None:
             return None, FrontMatterError(f"invalid YAML: {problem}", first_line, 1)
         return None, _error_at(f"invalid YAML: {problem}", raw, mark.index, first_line)
-    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
-        # Constructor errors without marks (e.g. a date out of range).
+    except ValueError as exc:
+        at = _too_long_integer(raw)
+        if at is None:  # another constructor error without a mark (e.g. a date out of range)
+            return None, FrontMatterError(f"invalid YAML: {exc}", first_line, 1)
+        index, digits = at
+        message = (
+            f"invalid YAML: an integer of {digits} digits, more than Python's YAML readers "
+            f"accept ({sys.get_int_max_str_digits()})"
+        )
+        return None, _error_at(message, raw, index, first_line)
+    except (yaml.YAMLError, OverflowError, RecursionError) as exc:
+        # Constructor errors without marks.
         return None, FrontMatterError(f"invalid YAML: {exc}", first_line, 1)
+
+
+def _too_long_integer(raw: str) -> tuple[int, int] | None:
+    """(index, digits) of the first integer scalar that Python's int() refuses (too many digits)."""
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return None
+    try:
+        root = yaml.compose(raw, Loader=SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:  # iterative: the nesting may be deeper than Python's recursion limit
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            digits = sum(c.isdigit() for c in node.value) if node.tag == _INT_TAG else 0
+            if digits > limit:
+                return node.start_mark.index, digits
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 def _expanded_size(root: yaml.Node | None) -> int:

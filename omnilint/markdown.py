@@ -284,13 +284,40 @@ def scan_obsidian(text: str, runs: list[tuple[int, int]]) -> list[Node]:
             for m in BLOCK_ID.finditer(text, start, end):
                 found.append(Node("block_id", m.start(), m.end(), label=m.group(1)))
         if "==" in chunk:
-            for m in HIGHLIGHT.finditer(text, start, end):
+            for m in _highlights(text, start, end):
                 found.append(Node("highlight", m.start(), m.end(), value=m.group(1)))
         if "%%" in chunk:
             for m in COMMENT.finditer(text, start, end):
                 found.append(Node("comment", m.start(), m.end(), value=m.group(1)))
     found.sort(key=lambda n: n.start)
     return found
+
+
+_HIGHLIGHT_OPENER = re.compile(r"(?<!=)==(?=\S)")
+
+
+def _highlights(text: str, start: int, end: int) -> Iterator[re.Match]:
+    """The matches of `HIGHLIGHT.finditer(text, start, end)`, in linear time.
+
+    The regex alone is quadratic on a line of `==` that never close: each opener scans
+    to the end of the line.  An opener that finds no closer before the end of its line
+    leaves none for a later opener on that line (its closers would be the first one's),
+    so after a failure the scan goes on at the next line.
+    """
+    pos = start
+    while True:
+        opener = _HIGHLIGHT_OPENER.search(text, pos, end)
+        if opener is None:
+            return
+        m = HIGHLIGHT.match(text, opener.start(), end)
+        if m is None:
+            line_end = text.find("\n", opener.start(), end)  # `.` stops only at "\n"
+            if line_end < 0:
+                return
+            pos = line_end + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def destination_span(text: str, node: Node) -> tuple[int, int] | None:

@@ -10,7 +10,9 @@ NEWLINE = r"(?:\r\n|\n|\r(?!\n))"  # a CR never pairs with the LF after it
 BLANK = rf"[ \t]*{NEWLINE}"
 # Two or more blank lines in a row, each starting right after a line break.
 # (Not between the two halves of a CRLF.)
-RUN = re.compile(rf"(?:(?<=\n)|(?<=\r)(?!\n)|\A)(?:{BLANK}){{2,}}")
+# Possessive (`{2,}+`): a run is maximal anyway, and the engine then keeps no state to go
+# back through each blank line of a run of thousands.
+RUN = re.compile(rf"(?:(?<=\n)|(?<=\r)(?!\n)|\A)(?:{BLANK}){{2,}}+")
 # Where a run can start: just after a line break followed by two blank lines.  Starting
 # with the line break lets the regex engine skip to the next CR or LF at C speed; RUN,
 # which starts with lookbehinds, would be tried at every position of the text.

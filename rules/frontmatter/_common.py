@@ -175,7 +175,12 @@ def resolve12(text: str) -> Any:
     if text in _BOOL12:
         return _BOOL12[text]
     if _INT12.fullmatch(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:
+            # Over Python's limit on decimal digits (sys.get_int_max_str_digits(), 4300):
+            # still a number to a YAML 1.2 reader, which in JavaScript is a float.
+            return float(text)
     if _OCT12.fullmatch(text):
         return int(text[2:], 8)
     if _HEX12.fullmatch(text):

@@ -28,7 +28,10 @@ LOOSE_ISO = re.compile(
     r"(?:[ \t]*(?P<z>Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?))?)?"
 )
 # An ISO-like date followed by a zone note in brackets: `2024-01-01 10:00 (UTC+8)`.
-ZONE_NOTE = re.compile(r"(?P<date>.+?)[ \t]*[(（](?:UTC|GMT)[ \t]*(?P<z>[+-]\d{1,2}(?::?\d{2})?)?[)）]")
+# The date keeps the blanks before the bracket (the reader strips them): a `[ \t]*`
+# between `.+?` and the bracket would retry every run of blanks from each of its
+# positions, quadratic on a long value full of spaces.
+ZONE_NOTE = re.compile(r"(?P<date>.+?)[(（](?:UTC|GMT)[ \t]*(?P<z>[+-]\d{1,2}(?::?\d{2})?)?[)）]")
 SLASH_YMD = re.compile(
     r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )

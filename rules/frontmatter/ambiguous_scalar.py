@@ -70,8 +70,8 @@ class AmbiguousScalar(Rule):
         for scalar_node, edit, ok in zip(found, edits, good):
             text = scalar_node.value
             message = (
-                f"`{text}` is read as {_describe(_reading11(scalar_node))} by YAML 1.1 readers (PyYAML, Jekyll, "
-                f"Hugo) but as {_describe(resolve12(text))} by YAML 1.2 readers (Obsidian)"
+                f"`{_short(text)}` is read as {_describe(_reading11(scalar_node))} by YAML 1.1 readers (PyYAML, "
+                f"Jekyll, Hugo) but as {_describe(resolve12(text))} by YAML 1.2 readers (Obsidian)"
             )
             yield self.report(doc, edit.start, edit.end, message, self.fix("Quote it", edit) if ok else None)
 
@@ -87,6 +87,14 @@ class _Unreadable:
     pass
 
 
+# A value quoted in a message is cut to this many characters: a scalar can be megabytes.
+_SHOWN = 60
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
 def _describe(value) -> str:
     if isinstance(value, _Unreadable):
         return "an error"
@@ -94,8 +102,11 @@ def _describe(value) -> str:
         return f"the boolean {str(value).lower()}"
     if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
         return f"the number {value}"
+    if isinstance(value, int) and value.bit_length() > 128:
+        # Not str(value): over 4300 digits it raises, and below that it is still too long to show.
+        return f"a number of more than {math.floor((value.bit_length() - 1) * math.log10(2))} digits"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
     if value is None:
         return "null"
-    return f"the text {value!r}"
+    return f"the text {_short(value)!r}"

@@ -243,26 +243,45 @@ class Project:
 # -- headings ---------------------------------------------------------------------
 
 
+# Not letters or digits: `[^\W_]` is exactly str.isalnum() (both use Unicode's alphanumeric
+# property), so one substitution does what a Python loop over each character did.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def loose(text: str) -> str:
     """Letters and digits only, case-folded: what GitHub, GitLab and Obsidian heading slugs agree on."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 _DUPLICATE_SUFFIX = re.compile(r"-\d+$")
 
 
-def anchor_exists(fragment: str, facts: Mapping[str, Any]) -> bool | None:
-    """Does `fragment` name a heading, block id or HTML id of the file? None: cannot tell."""
-    fragment = fragment.strip()
-    if fragment.startswith("^"):
-        return fragment[1:].casefold() in {b.casefold() for b in facts["blocks"]}
-    fragment = fragment.split("#")[-1].strip()  # Obsidian's nested heading path H1#H2
-    fragment = fragment.removeprefix("user-content-")
-    if fragment in facts["ids"]:
-        return True
-    wanted = {loose(fragment), loose(_DUPLICATE_SUFFIX.sub("", fragment))} - {""}
-    if not wanted:
-        return None
-    headings = {loose(h) for h in facts["headings"]}
-    ids = {loose(i) for i in facts["ids"]}
-    return bool(wanted & (headings | ids))
+@dataclass(frozen=True)
+class Anchors:
+    """What a file's fragments can match, prepared once per file (not once per link to it)."""
+
+    blocks: frozenset[str]  # case-folded block ids
+    ids: frozenset[str]  # HTML ids as written
+    loose: frozenset[str]  # headings and HTML ids, loosened
+
+    @classmethod
+    def of(cls, facts: Mapping[str, Any]) -> Anchors:
+        return cls(
+            frozenset(b.casefold() for b in facts["blocks"]),
+            frozenset(facts["ids"]),
+            frozenset(loose(h) for h in facts["headings"]) | frozenset(loose(i) for i in facts["ids"]),
+        )
+
+    def exists(self, fragment: str) -> bool | None:
+        """Does `fragment` name a heading, block id or HTML id of the file? None: cannot tell."""
+        fragment = fragment.strip()
+        if fragment.startswith("^"):
+            return fragment[1:].casefold() in self.blocks
+        fragment = fragment.split("#")[-1].strip()  # Obsidian's nested heading path H1#H2
+        fragment = fragment.removeprefix("user-content-")
+        if fragment in self.ids:
+            return True
+        wanted = {loose(fragment), loose(_DUPLICATE_SUFFIX.sub("", fragment))} - {""}
+        if not wanted:
+            return None
+        return bool(wanted & self.loose)

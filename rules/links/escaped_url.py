@@ -71,7 +71,9 @@ def _decode(raw: str) -> tuple[str, int]:
         char = decode_entity(m.group())
         if char is None or any(c in _KEEP for c in char):
             continue
-        following = raw[m.end() :]
+        # Only the next few characters: a reference is at most 34 long, and copying the
+        # whole rest of the URL for each reference made a long URL cost quadratic time.
+        following = raw[m.end() : m.end() + 40]
         if char.endswith("&") and ENTITY.match("&" + following):
             continue  # `&amp;lt;` must not become the reference `&lt;`
         out.append(raw[pos : m.start()])

@@ -59,17 +59,30 @@ class MissingAnchor(CorpusRule):
     def check_corpus(self, facts: Mapping[str, Any], options: Options):
         vault = str(options.get("vault", "obsidian")).lower()
         project = _index.Project.of(facts, options)
+        # Each target file's anchors, prepared on the first link to it: a file with n
+        # headings and n links to them costs n, not n * n.  Local to this call, so the
+        # facts of another run are never mixed in.
+        anchors: dict[tuple[bool, str], _index.Anchors] = {}
         for display, file_facts in facts.items():
             source = project.path_of(display, file_facts)
             for link in file_facts["links"]:
                 fragment = link["fragment"]
                 if fragment is None or fragment.strip().casefold() in ALWAYS_THERE:
                     continue
-                finding = self._check(project, source, file_facts, link, vault)
+                finding = self._check(project, (display, source), file_facts, link, vault, anchors)
                 if finding is not None:
                     yield display, finding
 
-    def _check(self, project: _index.Project, source: str, own: Mapping[str, Any], link: Mapping[str, Any], vault: str):
+    def _check(
+        self,
+        project: _index.Project,
+        names: tuple[str, str],
+        own: Mapping[str, Any],
+        link: Mapping[str, Any],
+        vault: str,
+        anchors: dict[tuple[bool, str], _index.Anchors],
+    ):
+        display, source = names
         fragment = link["fragment"]
         if not link["target"]:
             target_path, target = None, own
@@ -80,7 +93,12 @@ class MissingAnchor(CorpusRule):
             if verdict != "found" or target_path not in project.notes:
                 return None  # a missing file (LNK005) or a file we did not read
             target = project.notes[target_path]
-        if _index.anchor_exists(fragment, target) is not False:
+        # Keyed by name, not by the facts object: a decoded object may be freed and its id reused.
+        key = (True, display) if target_path is None else (False, target_path)
+        prepared = anchors.get(key)
+        if prepared is None:
+            prepared = anchors[key] = _index.Anchors.of(target)
+        if prepared.exists(fragment) is not False:
             return None
         where = "this file" if target_path is None or target_path == source else f"'{target_path}'"
         what = "block id" if fragment.startswith("^") else "heading"
