@@ -19,7 +19,7 @@ from functools import reduce
 from importlib import import_module
 from typing import Any
 
-_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+_VALUE = re.compile(r"(?P<module>[\w.]++)\s*+(:\s*+(?P<attr>[\w.]++)\s*+)?((?P<extras>\[.*\])\s*)?$")
 _SEPARATORS = re.compile(r"[-_.]+")
 
 

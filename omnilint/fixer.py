@@ -186,8 +186,9 @@ def _fix_passes(
     for n in range(1, max_passes + 1):
         diagnostics = lint(text)
         candidates = [
-            d for d in diagnostics if _allowed(d, unsafe, banned_codes) and _signature(text, d) not in banned_fixes
-        ]
+            d for d in diagnostics
+            if _allowed(d, unsafe, banned_codes) and not (banned_fixes and _signature(text, d) in banned_fixes)
+        ]  # a signature holds the edit's whole line: built only when some fix was refused
         if not candidates:
             return FixResult(original, text, applied, rejected + refused, diagnostics, n - 1)
         # A final fix (the formatter) waits until every other fix is done.

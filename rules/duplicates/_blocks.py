@@ -256,7 +256,8 @@ _ADMONITION = re.compile(
 # -- normalisation -----------------------------------------------------------------------
 
 _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
-_BACKLINK_TEXT = re.compile(r"\(?\s*View Highlight\s*\)?|⤴️?")
+# `(?<!\s)`: a match never starts inside a run of spaces (each start would rescan the run).
+_BACKLINK_TEXT = re.compile(r"\(?(?<!\s)\s*View Highlight\s*\)?|⤴️?")
 _SPACE = re.compile(r"\s+")
 
 
