@@ -22,6 +22,7 @@ mdformat is imported only here, and only when formatting is asked for: a plain
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -228,8 +229,10 @@ def verify(before: str, after: str, style: Style) -> str | None:
     return (
         front_matter_changed(before, after, style)
         or constructs_changed(before, after)
+        or wikilink_text_changed(before, after)
         or html_changed(before, after)
         or markdown_it_html_changed(before, after, style)
+        or definitions_changed(before, after)
         or unstable(after, style)
     )
 
@@ -263,7 +266,35 @@ _NEWLINES = re.compile(r"\r\n|\r")
 
 # -- Obsidian and Logseq constructs --
 
-HIGHLIGHT = re.compile(r"(?<!=)==(?=[^\s=])[^\r\n]*?(?<=[^\s=])==(?!=)")
+HIGHLIGHT = re.compile(r"(?<!=)==(?=[^\s=])[^\r\n]*?(?<=[^\s=])==(?!=)")  # what `_highlights` finds
+HIGHLIGHT_OPEN = re.compile(r"(?<!=)==(?=[^\s=])")
+_HIGHLIGHT_CLOSE = re.compile(r"(?<=[^\s=])==(?!=)")
+
+
+class Highlights:
+    """Where the highlight opening at a position ends, found by bisection.
+
+    The pattern above, tried at each `==`, scans the rest of the line when nothing
+    closes it: `==x ==x ==x …` on one line took quadratic time.  Here every closer and
+    line break is found once, and each opener looks up the first closer after it."""
+
+    __slots__ = ("breaks", "closers")
+
+    def __init__(self, text: str, breaks: str = "\n") -> None:
+        self.closers = [m.start() for m in _HIGHLIGHT_CLOSE.finditer(text)]
+        self.breaks = [m.start() for m in re.finditer(f"[{breaks}]", text)]
+
+    def end(self, pos: int, limit: int) -> int | None:
+        """The end of the highlight whose `==` (followed by a visible character) is at `pos`."""
+        i = bisect_left(self.closers, pos + 3)  # a closer needs a visible character before it
+        if i == len(self.closers) or self.closers[i] + 2 > limit:
+            return None
+        close = self.closers[i]
+        j = bisect_left(self.breaks, pos)
+        if j < len(self.breaks) and self.breaks[j] < close:
+            return None  # the line ends first
+        return close + 2
+
 COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 CALLOUT_HEADER = re.compile(r"\[![A-Za-z][\w-]*\][+-]?[^\r\n]*")
 # `key:: value` at the start of a line, after any blockquote or list markers.
@@ -292,7 +323,7 @@ def constructs(text: str) -> list[Construct]:
             found.append(Construct("tag", "#" + node.label, node.start))
         elif node.kind == "block_id":
             found.append(Construct("block id", "^" + node.label, node.start))
-    found.extend(Construct("highlight", m.group(), m.start()) for m in _outside_code(doc, HIGHLIGHT))
+    found.extend(_highlights(doc))
     for m in _outside_code(doc, COMMENT):
         if not doc.in_code(m.end() - 1):
             found.append(Construct("comment", _comment_text(m.group()), m.start()))
@@ -307,6 +338,22 @@ def constructs(text: str) -> list[Construct]:
                 found.append(Construct("callout", m.group().rstrip(), m.start()))
     found.sort(key=lambda c: c.offset)
     return found
+
+
+def _highlights(doc: Document) -> Iterator[Construct]:
+    """What `HIGHLIGHT.finditer` finds outside code, in linear time (`Highlights`)."""
+    text = doc.text
+    index = Highlights(text, breaks="\r\n")
+    after = doc.body_start
+    for m in HIGHLIGHT_OPEN.finditer(text, doc.body_start):
+        if m.start() < after:
+            continue
+        end = index.end(m.start(), len(text))
+        if end is None:
+            continue
+        after = end
+        if not doc.in_code(m.start()):
+            yield Construct("highlight", text[m.start() : end], m.start())
 
 
 def _comment_text(comment: str) -> str:
@@ -332,6 +379,89 @@ def constructs_changed(before: str, after: str) -> str | None:
         extra = new[len(old)]
         return f"a {extra.kind} {_excerpt(extra.source)} would appear"
     return None
+
+
+# Text Obsidian may read as a wikilink or embed: `[[` up to the first `]]` on one line,
+# whatever lies between (`[[ -n "$uki" ]]` in a shell snippet whose fences were lost).
+WIKILINK_SHAPED = re.compile(r"!?\[\[(?:(?!\]\])[^\r\n])+\]\]")  # what `WikilinkShapes` finds
+_OPENERS = re.compile(r"(?=\[\[)")
+_CLOSERS = re.compile(r"(?=\]\])")
+
+
+class WikilinkShapes:
+    """Where wikilink-shaped text ends, found by bisection: the pattern above, tried at
+    each `[[`, scans the rest of the line when no `]]` follows (quadratic on `[[[[…`)."""
+
+    __slots__ = ("breaks", "closers", "text")
+
+    def __init__(self, text: str, breaks: str = "\r\n") -> None:
+        self.text = text
+        self.closers = [m.start() for m in _CLOSERS.finditer(text)]
+        self.breaks = [m.start() for m in re.finditer(f"[{breaks}]", text)]
+
+    def end(self, pos: int, limit: int) -> int | None:
+        """The end of the shape whose `[[` is at `pos`: the first `]]` after it, with at
+        least one character between and no line break."""
+        i = bisect_left(self.closers, pos + 2)
+        if i == len(self.closers):
+            return None
+        close = self.closers[i]
+        if close == pos + 2 or close + 2 > limit:
+            return None
+        j = bisect_left(self.breaks, pos + 2)
+        if j < len(self.breaks) and self.breaks[j] < close:
+            return None
+        return close + 2
+
+    def findall(self) -> list[str]:
+        """What `WIKILINK_SHAPED.findall(text)` returns, in linear time."""
+        text, found, after = self.text, [], 0
+        for m in _OPENERS.finditer(text):
+            start = m.start()
+            if start < after:
+                continue
+            end = self.end(start, len(text))
+            if end is None:
+                continue
+            if start > after and text[start - 1] == "!":
+                start -= 1
+            found.append(text[start:end])
+            after = end
+        return found
+
+
+def wikilink_text_changed(before: str, after: str) -> str | None:
+    """Every piece of wikilink-shaped text, in order, byte for byte (in code too: the check
+    is meant to hold whatever the parsers make of the text around it)."""
+    old = WikilinkShapes(_body(before)).findall()
+    new = WikilinkShapes(_body(after)).findall()
+    for i, source in enumerate(old):
+        if i >= len(new) or new[i] != source:
+            return f"the wikilink-shaped text {_excerpt(source)} would not stay as written"
+    if len(new) > len(old):
+        return f"wikilink-shaped text {_excerpt(new[len(old)])} would appear"
+    return None
+
+
+def definitions_changed(before: str, after: str) -> str | None:
+    """Every link reference definition stays, used or not: mdformat drops the unused ones,
+    which render as nothing but hold a URL the author kept (LNK008 removes one only as an
+    unsafe fix)."""
+    new = {_definition_key(d) for d in Document(after).definitions}
+    for d in Document(before).definitions:
+        if _definition_key(d) not in new:
+            label = d.label if len(d.label) <= 50 else d.label[:49] + "…"
+            return f"the link reference definition [{label}] would be dropped"
+    return None
+
+
+def _definition_key(node) -> tuple[str, str, str]:
+    return " ".join(node.label.split()).casefold(), node.url, node.title
+
+
+def _body(text: str) -> str:
+    front = fm.find(text)
+    return text[front.end :] if front is not None and front.closed else text
 
 
 # -- rendered HTML --

@@ -45,6 +45,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import frontmatter as fm
+from .formatting import HIGHLIGHT_OPEN, Highlights, WikilinkShapes
 
 if TYPE_CHECKING:
     import argparse
@@ -66,12 +67,13 @@ VERBATIM = "omnilint_verbatim"  # an inline token written back as its source (to
 FRONT_MATTER = "omnilint_front_matter"
 BLOCK_COMMENT = "omnilint_comment_block"
 
-# Wikilinks as pulldown-cmark reads them: a `]` inside is allowed when `]` does not follow it.
-WIKILINK = re.compile(r"!?\[\[(?:[^\[\]\n]|\](?!\]))+\]\]")
+# Wikilink-shaped text: `[[` up to the first `]]` on the line, whatever it holds (a `[`
+# too: `[[ -n "${a[0]}" ]]` in a shell snippet), written back byte for byte.
+WIKILINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])+\]\]")  # what `WikilinkShapes` finds, as a pattern
 # Obsidian's tag: '#' then letters/digits/_/-// with at least one non-digit, not after a word char.
 TAG = re.compile(r"#[\w/-]*[^\W\d][\w/-]*")
 TAG_NOT_AFTER = re.compile(r"[\w#&\\/]")
-HIGHLIGHT = re.compile(r"==(?=[^\s=])[^\n]*?(?<=[^\s=])==(?!=)")
+HIGHLIGHT = re.compile(r"==(?=[^\s=])[^\n]*?(?<=[^\s=])==(?!=)")  # what `Highlights` finds, as a pattern
 BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+(?=[ \t]*(?:\n|$))")
 PROPERTY = re.compile(r"[^\W_][\w.-]*::(?=[ \t]|\n|$)")
 CALLOUT = re.compile(r"\[![A-Za-z][\w-]*\][+-]?")
@@ -213,16 +215,23 @@ def _push_verbatim(state: StateInline, source: str, kind: str) -> None:
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
-    """`[[Note#Heading|alias]]`, and `![[file|300]]` embeds."""
+    """`[[Note#Heading|alias]]`, `![[file|300]]` embeds, and any other wikilink-shaped text."""
     pos = state.pos
-    if state.src[pos] not in "[!":
+    src = state.src
+    bracket = pos + 1 if src[pos] == "!" else pos
+    if not src.startswith("[[", bracket):
         return False
-    m = WIKILINK.match(state.src, pos, state.posMax)
-    if m is None:
+    # One index per inline source (the env lives for one document's parse).
+    index = state.env.setdefault("omnilint_wikilinks", {})
+    shapes = index.get(src)
+    if shapes is None:
+        shapes = index[src] = WikilinkShapes(src, breaks="\n")
+    end = shapes.end(bracket, state.posMax)
+    if end is None:
         return False
     if not silent:
-        _push_verbatim(state, m.group(), "embed" if m.group()[0] == "!" else "wikilink")
-    state.pos = m.end()
+        _push_verbatim(state, src[pos:end], "embed" if src[pos] == "!" else "wikilink")
+    state.pos = end
     return True
 
 
@@ -241,14 +250,20 @@ def _comment(state: StateInline, silent: bool) -> bool:
 
 def _highlight(state: StateInline, silent: bool) -> bool:
     pos = state.pos
-    if state.src[pos] != "=" or (pos and state.src[pos - 1] == "="):
+    src = state.src
+    if src[pos] != "=" or (pos and src[pos - 1] == "=") or not HIGHLIGHT_OPEN.match(src, pos, state.posMax):
         return False
-    m = HIGHLIGHT.match(state.src, pos, state.posMax)
-    if m is None:
+    # One index per inline source (the env lives for one document's parse).
+    index = state.env.setdefault("omnilint_highlights", {})
+    found = index.get(src)
+    if found is None:
+        found = index[src] = Highlights(src)
+    end = found.end(pos, state.posMax)
+    if end is None:
         return False
     if not silent:
-        _push_verbatim(state, m.group(), "highlight")
-    state.pos = m.end()
+        _push_verbatim(state, src[pos:end], "highlight")
+    state.pos = end
     return True
 
 

@@ -41,13 +41,19 @@ def line_of(root: Path, finding: dict) -> str:
 def test_findings_on_the_sample(sample: Path):
     found = findings(sample, "META,DUP")
     assert not [f for f in found if f["code"] == "INT001"]
-    # The re-synced and trashed copies are found, each naming the others.
+    # The article saved twice under two names is found, each copy naming the other; trash
+    # folders are never read, so their copies are not in any cluster.
     clusters = {tuple(f["data"]["cluster"]) for f in found if f["code"] == "DUP003"}
-    assert any(len(c) == 3 and all("JSON Web Tokens.md" in p for p in c) for c in clusters)
-    assert any(any(".trash/" in p for p in c) and any("printf" in p for p in c) for c in clusters)
-    # The Clippings file that repeats a paragraph once without, once with its emphasis.
-    dup = [f for f in found if f["code"] == "DUP001" and "Sebastiano Sartor" in f["path"]]
-    assert [f["line"] for f in dup] == [35]
+    assert any(len(c) == 2 and all(p.endswith("Is Palindrome.md") for p in c) for c in clusters)
+    assert not any(".trash/" in p for c in clusters for p in c)
+    # Exactly the exporter's duplication, read in context: the Clippings file that repeats a
+    # paragraph once without, once with its emphasis (the plain copy goes), and the forum
+    # page whose two posts were each captured twice in a row.
+    dup = sorted((Path(f["path"]).name[:20], f["line"], f["fix"]["applicability"]) for f in found if f["code"] == "DUP001")
+    assert dup == [("Sebastiano Sartor - ", 35, "safe"), ("如何去掉“表格”上面的空行 - 疑问解答", 47, "safe"), ("如何去掉“表格”上面的空行 - 疑问解答", 62, "safe")]
+    # The repository's description, said again with images around it right below: unsafe only.
+    near = [(Path(f["path"]).name[:10], f["line"], f["fix"]["applicability"]) for f in found if f["code"] == "DUP002"]
+    assert near == [("kevin-mizu", 24, "unsafe")]
     # `#Omnivore` is a tag line: never taken for a heading or a repeated block.
     for f in found:
         if f["code"] != "META002":

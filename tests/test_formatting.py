@@ -441,3 +441,44 @@ def test_corpus_sample_formats_without_verification_failures():
         assert constructs(outcome.formatted) == constructs(text), path
         assert formatting.format_document(outcome.formatted, STYLE).formatted == outcome.formatted, path
     assert not failures, "\n".join(failures)
+
+
+# -- wikilink-shaped text stays byte-identical (issue 12) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A shell snippet whose fences were lost: a `[` inside the brackets.
+        'Run *this* first:\n[[ -n "${arr[0]}" ]] && echo ok\n',
+        "检查变量：\n\n- [[ -d \"$dir[1]\" ]] || mkdir \"$dir\"\n",
+        "See [[Note|alias [draft]]] for the plan.\n",
+    ],
+)
+def test_wikilink_shaped_text_with_brackets_inside_is_kept_and_the_rest_formatted(text):
+    out = formatted(text)
+    for shape in formatting.WIKILINK_SHAPED.findall(text):
+        assert shape in out
+
+
+def test_wikilink_shaped_text_a_math_span_cuts_into_leaves_the_file_alone():
+    # `$5 and [[ -n "$` reads as inline math, so mdformat escapes the closing `]]`:
+    # the file is refused rather than written as `[[ -n "$uki" \]\]`.
+    text = 'Price $5 and [[ -n "$uki" ]] on the same line.\n'
+    outcome = formatting.format_document(text, STYLE)
+    assert outcome.problem == "the wikilink-shaped text '[[ -n \"$uki\" ]]' would not stay as written"
+
+
+def test_wikilink_text_check_can_fail():
+    before = 'if [[ -n "$uki" ]]; then\n'
+    assert formatting.wikilink_text_changed(before, 'if [[ -n "$uki" \\]\\]; then\n')
+    assert formatting.wikilink_text_changed(before, before) is None
+
+
+def test_an_unused_link_reference_definition_is_never_dropped():
+    # mdformat drops definitions nothing uses; their URL is the author's text.
+    text = "参考资料见下。\n\n[x]: https://example.com/unused-reference\n"
+    outcome = formatting.format_document(text, STYLE)
+    assert outcome.problem == "the link reference definition [x] would be dropped"
+    used = "Text [y][].\n\n[y]: https://example.com/b\n"
+    assert "[y]: https://example.com/b" in formatted(used)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import yaml
 from conftest import ROOT, fix, lint
 
+from omnilint.model import Applicability
+
 SEED = (ROOT / "seeds" / "000_3c66538365dce977.md").read_text(encoding="utf-8")
 
 
@@ -28,9 +30,10 @@ def test_seed_tag_line_is_neither_heading_nor_moved_by_default():
     assert not [d for d in lint(SEED, "META", "DUP") if d.line == 13]
 
 
-def test_seed_template_scaffolding():
+def test_seed_template_scaffolding_without_its_closing_rule():
+    # Line 81 is the `---` that ends the article: an author's rule, not template scaffolding.
     found = codes_at(SEED, "META004")
-    assert found == [("META004", 25), ("META004", 81)]
+    assert found == [("META004", 25)]
 
 
 def test_seed_read_original_without_url_key():
@@ -68,9 +71,17 @@ def test_meta001_normalises_quotes_whitespace_key_spelling_and_dates():
 
 
 def test_meta001_fix_removes_lines_and_their_blank_lines():
-    result = fix(OMNIVORE_TEMPLATE, "META001")
+    result = fix(OMNIVORE_TEMPLATE, "META001", unsafe=True)
     assert result.text.endswith("# Tearing apart printf()\n\nThe printf function is older than most of us.\n")
     assert not lint(result.text, "META001")
+
+
+def test_meta001_a_line_spelled_otherwise_than_the_front_matter_goes_only_as_unsafe():
+    found = {d.line: d.fix.applicability for d in lint(OMNIVORE_TEMPLATE, "META001")}
+    # `2024-08-24T06:04:50`: the same instant, but the front matter does not show that spelling.
+    assert found == {11: Applicability.SAFE, 13: Applicability.UNSAFE, 15: Applicability.SAFE}
+    safe = fix(OMNIVORE_TEMPLATE, "META001").text
+    assert "author: MaiZure\n\n" not in safe.split("---", 2)[2] and "date_saved: 2024-08-24T06:04:50" in safe
 
 
 def test_meta001_values_that_differ_are_kept():
@@ -284,11 +295,11 @@ def test_meta003_similar_but_different_heading_is_kept():
 # -- META004 --------------------------------------------------------------------------------
 
 
-def test_meta004_empty_highlights_and_trailing_break():
+def test_meta004_empty_highlights_and_content_label_but_not_the_trailing_break():
     text = "# T\n\n## Highlights\n\n## Content:\n\nText.\n\n---\n"
-    assert codes_at(text, "META004") == [("META004", 3), ("META004", 5), ("META004", 9)]
+    assert codes_at(text, "META004") == [("META004", 3), ("META004", 5)]
     result = fix(text, "META004", unsafe=True)
-    assert result.text == "# T\n\nText.\n"
+    assert result.text == "# T\n\nText.\n\n---\n"
 
 
 def test_meta004_highlights_with_content_and_inner_breaks_are_kept():
@@ -318,7 +329,7 @@ def test_meta003_a_notes_section_in_a_note_titled_notes():
 
 
 def test_meta_fixes_keep_crlf_at_the_edges():
-    text = "---\r\ntitle: T\r\n---\r\n\r\ntags:: \r\n\r\n# T\r\n\r\nText.\r\n\r\n---\r\n"
+    text = "---\r\ntitle: T\r\n---\r\n\r\ntags:: \r\n\r\n# T\r\n\r\nText.\r\n\r\n## Notes\r\n"
     assert fix(text, "META004", unsafe=True).text == "---\r\ntitle: T\r\n---\r\n\r\n# T\r\n\r\nText.\r\n"
 
 

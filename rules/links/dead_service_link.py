@@ -9,6 +9,28 @@ from ._common import host_in, host_of, is_web_url, keeps_structure, line_removal
 from ._proxy import parse_proxy
 
 BACKLINK_TEXT = "\u2934"  # ⤴ (Omnivore writes it with the emoji variation selector U+FE0F)
+DEFAULT_DEAD_HOSTS = ("omnivore.app",)
+# Link texts of the lines an exporter writes in the header: "Read on Omnivore" (the reader
+# copy) and the link back to the saved page.  Unwrapping one leaves the bare words behind.
+READ_ON_OMNIVORE = "read on omnivore"
+EXPORTER_LINK_TEXTS = frozenset(
+    {READ_ON_OMNIVORE, "read original", "original", "original article", "view original", "open original",
+     "原文", "原文链接", "阅读原文"}
+)
+
+
+def is_dead_url(url: str, hosts=DEFAULT_DEAD_HOSTS) -> bool:
+    """Does LNK001 call this URL dead (a dead host, or Omnivore's image proxy without a
+    recoverable original)?  META002 asks too: it never copies such a URL anywhere."""
+    if not is_web_url(url):
+        return False
+    lowered = url.lower()
+    if not any(h in lowered for h in hosts) and "omnivore-image-cache" not in lowered:
+        return False  # cheap test first: taking URLs apart is the costly part
+    if host_in(host_of(url), hosts):
+        return True
+    proxied = parse_proxy(url)
+    return proxied is not None and proxied.official and proxied.original is None
 
 
 class DeadServiceLink(Rule):
@@ -47,13 +69,17 @@ class DeadServiceLink(Rule):
     ```
 
     ## Fix safety
-    Safe for the exporter's own lines: a line that is only the "Read on
-    Omnivore" link is removed (with one neighbouring blank line, so no double
-    blank line is left; the fix is dropped if any other block would change), and
-    a ⤴️ backlink is removed from its highlight, keeping the highlight text, its
-    labels and its `^blockid`.  Unsafe for every other dead link: it is unwrapped
-    to its text (an image to its alt text), which loses the URL.  Reference-style
-    links and autolinks are reported without a fix.
+    Safe for a ⤴️ backlink: it is removed from its highlight, keeping the
+    highlight text, its labels and its `^blockid`.  Unsafe for the exporter's
+    lines: a line that is only the "Read on Omnivore" link, or a dead
+    `[Read Original](…)` (an uploaded PDF on omnivore.app), is removed whole (with
+    one neighbouring blank line, so no double blank line is left; the fix is
+    dropped if any other block would change): its words and URL have no copy that
+    stays, which a safe fix requires.  An exporter line is never unwrapped (that
+    would leave `Read on Omnivore` alone as text); when its line cannot go whole,
+    there is no fix.  Unsafe for every other dead link: it is unwrapped to its text
+    (an image to its alt text), which loses the URL.  Reference-style links and
+    autolinks are reported without a fix.
     """
 
     code = "LNK001"
@@ -70,7 +96,7 @@ class DeadServiceLink(Rule):
                 continue
             lowered = node.url.lower()
             if not any(h in lowered for h in hosts) and "omnivore-image-cache" not in lowered:
-                continue  # cheap test first: taking URLs apart is the costly part
+                continue  # cheap test first: taking URLs apart is the costly part (is_dead_url's too)
             host = host_of(node.url)
             if host_in(host, hosts):
                 yield self._finding(doc, node, host)
@@ -94,10 +120,8 @@ class DeadServiceLink(Rule):
         return self.report(doc, node.start, node.end, message, self._fix(doc, node, label))
 
     def _fix(self, doc: Document, node: Node, label: str) -> Fix | None:
-        if _is_read_on_omnivore(node, label):
-            fix = self._remove_line(doc, node)
-            if fix is not None:
-                return fix
+        if _is_exporter_line_link(node, label):
+            return self._remove_line(doc, node)
         if _is_backlink(node, label):
             edit = _backlink_removal(doc, node)
             if edit is not None:
@@ -109,6 +133,7 @@ class DeadServiceLink(Rule):
         return self.fix(f"Unwrap the dead link to its {what}", edit, safe=False)
 
     def _remove_line(self, doc: Document, node: Node) -> Fix | None:
+        """The whole line of an exporter link, or no fix: never the bare words left behind."""
         paragraph = node.parent
         if paragraph is None or paragraph.kind != "paragraph":
             return None
@@ -118,11 +143,19 @@ class DeadServiceLink(Rule):
         alone = doc.text[paragraph.start : paragraph.end].strip() == doc.source(node)
         if not keeps_structure(doc, edit, [paragraph] if alone else []):
             return None
-        return self.fix("Remove the \"Read on Omnivore\" line", edit)
+        source = doc.source(node)
+        shown = source if len(source) <= 90 else source[:89] + "…"
+        # Unsafe even for "Read on Omnivore": a safe fix removes only what has an equal copy
+        # that stays, and this line has none (its URL still names the saved copy).
+        return self.fix(f"Remove the line `{shown}` (the exporter's link to a dead service)", edit, safe=False)
 
 
 def _is_read_on_omnivore(node: Node, label: str) -> bool:
-    return node.kind == "link" and label.casefold() == "read on omnivore"
+    return node.kind == "link" and label.casefold() == READ_ON_OMNIVORE
+
+
+def _is_exporter_line_link(node: Node, label: str) -> bool:
+    return node.kind == "link" and node.link_type == "inline" and label.casefold() in EXPORTER_LINK_TEXTS
 
 
 def _is_backlink(node: Node, label: str) -> bool:

@@ -18,7 +18,9 @@ class UnusedDefinition(Rule):
     ## Why is this bad?
     Such definitions render as nothing (a link definition) or as a stray note
     at the end of the page (a footnote); they are usually what is left after an
-    exporter dropped the markers that used them.
+    exporter dropped the markers that used them.  An unused footnote is still text
+    someone wrote (often a note linking to the reader's other notes): it is
+    reported so the marker can be restored, never removed.
 
     ## Example
     ```markdown
@@ -26,7 +28,6 @@ class UnusedDefinition(Rule):
 
     [1]: https://example.com/unused
 
-    [^old]: A note nothing points to.
     ```
 
     Use instead:
@@ -35,18 +36,20 @@ class UnusedDefinition(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the definition (its whole lines, and one neighbouring blank line so
-    no double blank line is left) is removed, which drops its URL or note text.
-    Definitions that share a line with other text or sit inside a block quote or
-    list are reported without a fix, and so is any removal that would change
-    another block.
+    Unsafe, for link reference definitions only: the definition (its whole lines,
+    and one neighbouring blank line so no double blank line is left) is removed,
+    which drops its URL.  Footnote definitions have no fix: no fix ever deletes a
+    footnote.  Definitions that share a line with other text or sit inside a block
+    quote or list are reported without a fix, and so is any removal that would
+    change another block.
     """
 
     code = "LNK008"
     name = "unused-definition"
     summary = "Link reference definitions and footnote definitions that nothing uses"
     fixable = "unsafe"
-    removes_paragraphs = True  # an unused footnote definition goes with its text
+    # Only link reference definitions are removed, which render as nothing: no prose goes.
+    removes_paragraphs = False
 
     def check(self, doc: Document, options: Options):
         used = {normalize_label(n.label) for n in doc.links if n.link_type in REFERENCE_TYPES}
@@ -58,16 +61,16 @@ class UnusedDefinition(Rule):
         for note in doc.nodes_of("footnote_definition"):
             if normalize_label(note.label) not in notes:
                 end = _content_end(doc.text, note)
-                message = f"Footnote definition [^{note.label}] is not used"
-                yield self.report(doc, note.start, end, message, self._removal(doc, note, end))
+                message = f"Footnote definition [^{note.label}] is not used (kept: a footnote is someone's text)"
+                yield self.report(doc, note.start, end, message)
 
-    def _removal(self, doc: Document, node: Node, end: int | None = None):
-        end = node.end if end is None else end
-        edit = line_removal(doc, node.start, end)
-        removed = [node] if node.kind == "footnote_definition" else []
-        if edit is None or not keeps_structure(doc, edit, removed):
+    def _removal(self, doc: Document, node: Node):
+        edit = line_removal(doc, node.start, node.end)
+        if edit is None or not keeps_structure(doc, edit):
             return None
-        return self.fix("Remove the unused definition", edit, safe=False)
+        source = doc.text[node.start : _content_end(doc.text, node)]
+        shown = source if len(source) <= 80 else source[:79] + "…"
+        return self.fix(f"Remove the unused definition `{shown}`", edit, safe=False)
 
 
 def _content_end(text: str, node: Node) -> int:

@@ -138,6 +138,14 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> set[str]:
+    """The words (runs of letters and digits, NFKC, case-folded) a text shows a reader."""
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
 def norm_key(key: str) -> str:
     return re.sub(r"[\s-]+", "_", key.strip()).casefold()
 
@@ -230,9 +238,11 @@ def tag_name(value: Any) -> str:
 
 # `key: value` / `key:: value`, the key optionally in bold; the value may be empty only for `::`.
 # A key is one to three words of letters (`date_saved`, `Date Saved`): "Step 2: …" is prose.
+# The value runs greedily to its last visible character: a lazy `.*?` before `[ \t]*$`
+# retried the trailing blanks at every step (quadratic on `Author: Ada<spaces>Lovelace`).
 PROPERTY = re.compile(
     r"^[ \t]*(?P<open>\*\*|__)?(?P<key>[^\W\d]+(?:[ \-][^\W\d]+){0,2})(?P=open)?[ \t]*(?P<colon>::|:)"
-    r"(?:(?P=open)?[ \t]+(?P<value>\S.*?)|[ \t]*)[ \t]*$"
+    r"(?:(?P=open)?[ \t]+(?P<value>\S(?:.*\S)?)|[ \t]*)[ \t]*$"
 )
 LOGSEQ_KEY = re.compile(r"^[A-Za-z][\w-]*$")
 
@@ -313,6 +323,23 @@ def header_lines(doc: Document, limit: int = 10) -> list[tuple[Node, list[Line]]
             break
         found.append((node, lines))
     return found
+
+
+def header_zone_end(doc: Document) -> int:
+    """How many leading top-level blocks form the header zone: what an exporter writes
+    before the content (headings, thematic breaks, HTML comments, and paragraphs made only
+    of property lines, tag lines and lone links or images).  The first other block is
+    content; a heading after it belongs to the article, whatever its text."""
+    tags = doc.tags
+    for i, node in enumerate(doc.root.children):
+        if node.kind in ("heading", "thematic_break"):
+            continue
+        if node.kind == "html_block" and doc.source(node).lstrip().startswith("<!--"):
+            continue
+        if node.kind == "paragraph" and paragraph_is_metadata(doc, block_lines(doc, node), tags):
+            continue
+        return i
+    return len(doc.root.children)
 
 
 def paragraph_is_metadata(doc: Document, lines: list[Line], tags: list[Node]) -> bool:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from omnilint.rules.links.dead_service_link import is_dead_url
+
 from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Options, Rule
@@ -35,9 +37,10 @@ TAGS_PROPERTY_MESSAGE = "Logseq property `tags::` holds tags {} the front matter
 
 
 def original_link(doc: Document, line: Line):
-    """The `[Read Original](url)` link that makes up a line, or None."""
+    """The `[Read Original](url)` link that makes up a line, or None (also when its URL is
+    one LNK001 calls dead: an uploaded PDF on omnivore.app is no original to record)."""
     node = link_only(doc, line)
-    if node is None or node.kind != "link" or not node.url:
+    if node is None or node.kind != "link" or not node.url or is_dead_url(node.url):
         return None
     if node.plain_text().strip().casefold() not in ORIGINAL_LINK_TEXTS:
         return None
@@ -94,7 +97,8 @@ class BodyMetadata(Rule):
     `tags` list in its existing style, other keys get a new line; with no front
     matter one is created) and the body line is removed.  The front matter is
     edited as text, never re-serialised.  A `[Read Original]` link stays in the
-    body; its URL is copied into the front matter.
+    body; its URL is copied into the front matter, unless it is a URL LNK001 calls
+    dead (omnivore.app, Omnivore's image proxy), which is not reported at all.
     """
 
     code = "META002"
@@ -136,8 +140,10 @@ class BodyMetadata(Rule):
             return
         if key in keys:
             return  # the front matter has it (META001 reports a repeat)
+        if is_dead_url(prop.value.strip().strip("<>")):
+            return  # a URL LNK001 calls dead is no metadata to keep (LNK001 reports it)
         edit = set_key_edit(doc, prop.key, prop.value)
-        fix = self._move(doc, edit, prop.line, lines, f"Move `{prop.key}` into the front matter")
+        fix = self._move(doc, edit, prop.line, lines, f"Move the line `{prop.line.text.strip()}` into the front matter as `{prop.key}`")
         yield self.report(
             doc, prop.line.start, prop.line.end, f"Logseq property `{prop.key}::` is not in the front matter", fix
         )
@@ -151,13 +157,13 @@ class BodyMetadata(Rule):
         if not missing:
             return
         edit = add_tags_edit(doc, missing)
-        fix = self._move(doc, edit, line, lines, "Move the tags into the front-matter `tags` list")
+        fix = self._move(doc, edit, line, lines, f"Move the line `{line.text.strip()}` into the front-matter `tags` list")
         names = ", ".join("#" + t for t in missing)
         yield self.report(doc, line.start, line.end, message.format(names), fix)
 
     def _url(self, doc: Document, link, key: str):
         edit = set_key_edit(doc, key, link.url)
-        fix = self.fix(f"Copy the URL into the front matter as `{key}`", edit, safe=False) if edit else None
+        fix = self.fix(f"Copy the URL {link.url} into the front matter as `{key}`", edit, safe=False) if edit else None
         return self.report(
             doc, link.start, link.end, f"The original URL is only in the body; the front matter has no `{key}`", fix
         )

@@ -14,6 +14,7 @@ from ._common import (
     split_list,
     tag_name,
     values_equal,
+    words,
 )
 
 
@@ -57,15 +58,17 @@ class BodyRepeatsFrontMatter(Rule):
     ```
 
     ## Fix safety
-    Safe: the line is removed, with the blank line its removal would leave; the
-    same value stays in the front matter.  A date the body spells with a time or a
-    zone the front matter lacks is not a repeat, and stays.
+    Safe when the front matter shows every word of the line (an equal copy stays):
+    the line is removed, with the blank line its removal would leave.  Unsafe when
+    the body spells the same value otherwise (`2024-08-24T06:04:50` for
+    `2024-08-24 06:04:50`).  A date the body spells with a time or a zone the front
+    matter lacks is not a repeat, and stays.
     """
 
     code = "META001"
     name = "body-repeats-front-matter"
     summary = "A body line repeats a front-matter field with the same value"
-    fixable = "safe"
+    fixable = "sometimes"
     removes_paragraphs = True  # a metadata line whose value the front matter already holds
 
     def check(self, doc: Document, options: Options):
@@ -73,6 +76,8 @@ class BodyRepeatsFrontMatter(Rule):
         if not meta:
             return
         keys = {norm_key(str(k)): k for k in meta}
+        front = doc.front_matter
+        front_words = words(front.raw) if front is not None else set()
         for node in doc.root.children:
             if node.kind != "paragraph":
                 continue
@@ -87,12 +92,22 @@ class BodyRepeatsFrontMatter(Rule):
                 if whole is not None:  # the paragraph goes: the outer lines take its blank line along
                     start = whole.start if line is lines[0] else start
                     end = whole.end if line is lines[-1] else end
+                field = keys[norm_key(prop.key)]
+                shown = line.text.strip()
+                shown = shown if len(shown) <= 80 else shown[:79] + "…"
                 yield self.report(
                     doc,
                     line.start + (len(line.text) - len(line.text.lstrip())),
                     line.end,
-                    f"`{prop.key}` repeats the front-matter field `{keys[norm_key(prop.key)]}` with the same value",
-                    self.fix("Remove the repeated line", Edit(start, end)),
+                    f"`{prop.key}` repeats the front-matter field `{field}` with the same value",
+                    self.fix(
+                        f"Remove the line `{shown}` (the front matter keeps `{field}`)",
+                        Edit(start, end),
+                        # Safe only when the front matter shows every word of the line: a date
+                        # spelled otherwise (`2024-08-24T06:04:50`) says the same, but the
+                        # reader would lose the spelling.
+                        safe=words(line.text) <= front_words,
+                    ),
                 )
 
     @staticmethod

@@ -27,12 +27,13 @@ def is_content_label(node: Node) -> bool:
 
 
 def empty_section(blocks: list[Node], index: int) -> bool:
-    """Is there nothing but deeper headings and thematic breaks before the next same-level heading?"""
+    """Is there nothing at all (thematic breaks aside) before the next heading of the same
+    or a higher level?  A subsection is something: the section holds it."""
     level = blocks[index].level
     for node in blocks[index + 1 :]:
-        if node.kind == "heading" and node.level <= level:
-            return True
-        if node.kind not in ("heading", "thematic_break"):
+        if node.kind == "heading":
+            return node.level <= level
+        if node.kind != "thematic_break":
             return False
     return True
 
@@ -41,12 +42,13 @@ class ExporterBoilerplate(Rule):
     """## What it does
     Finds template scaffolding with nothing of its own: a `# Full Content:`-style
     heading put above the saved content, an empty `## Highlights` (or `Notes`)
-    section, an empty Logseq property line (`tags::` with no value) in the header,
-    and a thematic break that ends the file.
+    section (nothing under it, subsections included, before the next heading of its
+    level), and an empty Logseq property line (`tags::` with no value) in the header.
+    A thematic break that ends the file is left alone: authors end pages with one.
 
     ## Why is this bad?
     These lines come from the exporter's template, not from the article: they add
-    bogus entries to the outline, empty sections and a stray rule at the end.
+    bogus entries to the outline and empty sections.
 
     ## Example
     ```markdown
@@ -57,8 +59,6 @@ class ExporterBoilerplate(Rule):
     # Full Content:
 
     The article text.
-
-    ---
     ```
 
     Use instead:
@@ -70,8 +70,8 @@ class ExporterBoilerplate(Rule):
 
     ## Fix safety
     Unsafe: the line is removed (with the blank line its removal would leave).  A
-    user may have written under such a heading on purpose, or want the rule at the
-    end; review the change.
+    user may have written under such a heading on purpose, or keep an empty
+    section or property line to fill in later; review the change.
     """
 
     code = "META004"
@@ -95,20 +95,15 @@ class ExporterBoilerplate(Rule):
                 if prop is not None and prop.logseq and not prop.value:
                     message = f"Empty property line `{line.text.strip()}`"
                     edit = remove_lines(doc, line.start, line.after) if len(lines) == 1 else Edit(line.start, line.after)
-                    yield self.report(doc, line.start, line.end, message, self._fix(edit, "Remove the empty line"))
-        if blocks and blocks[-1].kind == "thematic_break":
-            last = blocks[-1]
-            lines = block_lines(doc, last)
-            edit = remove_lines(doc, lines[0].start, lines[-1].after)
-            end = last.start + len(doc.source(last).rstrip())
-            fix = self._fix(edit, "Remove the thematic break")
-            yield self.report(doc, last.start, end, "Thematic break at the end of the file", fix)
+                    fix = self._fix(edit, f"Remove the empty property line `{line.text.strip()}`")
+                    yield self.report(doc, line.start, line.end, message, fix)
 
     def _remove(self, doc: Document, node: Node, message: str):
         lines = block_lines(doc, node)
         edit = remove_lines(doc, lines[0].start, lines[-1].after)
         end = node.start + len(doc.source(node).rstrip())
-        return self.report(doc, node.start, end, message, self._fix(edit, "Remove the heading"))
+        source = doc.source(node).strip()
+        return self.report(doc, node.start, end, message, self._fix(edit, f"Remove the heading `{source}`"))
 
     def _fix(self, edit: Edit, message: str):
         return self.fix(message, edit, safe=False)
