@@ -38,7 +38,7 @@ END_OF_LINE = ("keep", "lf", "crlf")
 THEMATIC_BREAKS = ("---", "***", "___")
 # FMT005's options (also accepted under `format-options`) and their defaults.
 OPTIONS: dict[str, Any] = {"wrap": "keep", "number": True, "thematic-break": "---", "end-of-line": "keep"}
-INSTALL_HINT = "pip install 'omnilint[format]'"
+INSTALL_HINT = "mdformat is a dependency of omnilint-md: reinstall it (pip install --force-reinstall omnilint-md)"
 
 
 class FormattingUnavailable(RuntimeError):
@@ -299,7 +299,9 @@ COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 CALLOUT_HEADER = re.compile(r"\[![A-Za-z][\w-]*\][+-]?[^\r\n]*")
 # `key:: value` at the start of a line, after any blockquote or list markers.
 PROPERTY_LINE = re.compile(
-    r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+))*[ \t]*([^\W_][\w.-]*::(?:[ \t][^\r\n]*)?)$", re.MULTILINE
+    # Each quote or list marker is taken whole and never given back (atomic, possessive): the
+    # markers of `>  >  >  …` could otherwise be split between the two `[ \t]*` in 2^n ways.
+    r"^(?>[ \t]*+(?:>[ \t]?+|[-*+][ \t]++|\d{1,9}[.)][ \t]++))*+[ \t]*+([^\W_][\w.-]*::(?:[ \t][^\r\n]*)?)$", re.MULTILINE
 )
 
 

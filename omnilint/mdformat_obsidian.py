@@ -132,7 +132,7 @@ def _enable_required(mdit: MarkdownIt) -> None:
     for name in REQUIRED_EXTENSIONS:
         plugin = mdformat.plugins.PARSER_EXTENSIONS.get(name)
         if plugin is None:
-            raise RuntimeError(f"the mdformat plugin {name!r} is missing: pip install 'omnilint[format]'")
+            raise RuntimeError(f"the mdformat plugin {name!r} is missing: reinstall omnilint-md, which depends on it")
         if plugin not in enabled:
             # Before this plugin, so its postprocessors run first and ours can correct them.
             here = next((i for i, p in enumerate(enabled) if getattr(p, "PLUGIN_ID", None) == PLUGIN_ID), len(enabled))

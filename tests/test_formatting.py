@@ -369,11 +369,11 @@ def test_unknown_or_invalid_format_options_are_config_errors(values, message):
 
 def test_missing_mdformat_is_a_clear_finding(monkeypatch):
     def unavailable(text, style):
-        raise formatting.FormattingUnavailable("formatting needs mdformat: pip install 'omnilint[format]'")
+        raise formatting.FormattingUnavailable(f"formatting needs mdformat: {formatting.INSTALL_HINT}")
 
     monkeypatch.setattr(formatting, "format_document", unavailable)
     (finding,) = lint("* a\n", "FMT005")
-    assert finding.severity.value == "error" and "pip install 'omnilint[format]'" in finding.message
+    assert finding.severity.value == "error" and "reinstall" in finding.message and "omnilint-md" in finding.message
 
 
 def test_mdformat_is_imported_only_when_formatting_runs():

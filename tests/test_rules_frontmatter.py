@@ -446,9 +446,11 @@ def test_fm007_date_format_option():
     assert [d.line for d in date_only] == [2, 3, 4] and date_only[0].fix is None
 
 
-def test_fm007_unknown_date_format_is_reported():
-    [d] = found("---\ndate: 2024-01-01\n---\n", "FM007", {"date-format": "dd.mm.yyyy"})
-    assert "Unknown date-format" in d.message
+def test_fm007_unknown_date_format_is_a_configuration_error():
+    from omnilint.config import ConfigError
+
+    with pytest.raises(ConfigError, match="'date-format' of FM007 must be one of '', 'iso8601', 'date'"):
+        found("---\ndate: 2024-01-01\n---\n", "FM007", {"date-format": "dd.mm.yyyy"})
 
 
 # -- FM008 ambiguous scalars --------------------------------------------------------
@@ -526,7 +528,7 @@ def test_fm009_unreadable_schema_and_missing_library(tmp_path, monkeypatch):
     schema_module._validator.cache_clear()
     monkeypatch.setitem(__import__("sys").modules, "jsonschema", None)
     [d] = found("---\nid: a\n---\n", "FM009", {"schema": "s.json"})
-    assert "pip install 'omnilint[schema]'" in d.message
+    assert "pip install 'omnilint-md[schema]'" in d.message
     schema_module._validator.cache_clear()
 
 

@@ -82,6 +82,7 @@ class Date(Rule):
     summary = "A date field that readers cannot parse, or not in the configured form"
     fixable = "sometimes"
     options = {"date-format": ""}
+    option_choices = {"date-format": ("", *FORMATS)}  # a typo is a configuration error (exit 2), not a finding per file
 
     def check(self, doc: Document, options: Options):
         root = yaml_root(doc)

@@ -39,7 +39,7 @@ class Schema(Rule):
       8601 text), string-list (empty values are FM006's business);
     * `schema = "schemas/article.json"`: a JSON Schema file (relative to the
       working directory), validated with the `jsonschema` library
-      (`pip install 'omnilint[schema]'`).
+      (`pip install 'omnilint-md[schema]'`).
 
     Values are read as YAML 1.2 readers (Obsidian) read them, so an unquoted
     `2024-09-20` is the text "2024-09-20" and `yes` is the text "yes".
@@ -171,7 +171,7 @@ def _validator(path: str, _stamp: int):
     try:
         import jsonschema
     except ImportError:
-        return None, "Checking a JSON Schema needs the jsonschema package: pip install 'omnilint[schema]'"
+        return None, "Checking a JSON Schema needs the jsonschema package: pip install 'omnilint-md[schema]'"
     try:
         schema = json.loads(Path(path).read_text(encoding="utf-8"))
         cls = jsonschema.validators.validator_for(schema)
