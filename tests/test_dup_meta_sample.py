@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_SAMPLE
+from conftest import CORPUS_SAMPLE, SAMPLE_MISSING
 
 
 def omnilint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -26,7 +26,7 @@ def findings(cwd: Path, select: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     if not CORPUS_SAMPLE.is_dir():
-        pytest.skip("the shared corpus sample is not present")
+        pytest.skip(SAMPLE_MISSING)
     copy = tmp_path_factory.mktemp("meta-dup") / "sample"
     shutil.copytree(CORPUS_SAMPLE, copy)
     for path in copy.rglob("*"):

@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_SAMPLE, ROOT, fix, lint
+from conftest import CORPUS_SAMPLE, ROOT, SAMPLE_MISSING, fix, lint
 
 from omnilint import config as cfg
 from omnilint import formatting
@@ -429,7 +429,7 @@ def test_seed_fixed_with_format_is_accepted_by_mdformat_check_and_stable(tmp_pat
 # -- acceptance on the real sample ------------------------------------------------------
 
 
-@pytest.mark.skipif(not CORPUS_SAMPLE.is_dir(), reason="corpus sample not available")
+@pytest.mark.skipif(not CORPUS_SAMPLE.is_dir(), reason=SAMPLE_MISSING)
 def test_corpus_sample_formats_without_verification_failures():
     failures = []
     for path in sorted(CORPUS_SAMPLE.rglob("*.md")):

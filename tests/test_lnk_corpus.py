@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_SAMPLE, rules_for
+from conftest import CORPUS_SAMPLE, SAMPLE_MISSING, rules_for
 from omnilint.rules.links.missing_anchor import MissingAnchor
 from omnilint.rules.links.missing_local_target import MissingLocalTarget
 
@@ -184,7 +184,7 @@ def test_project_listing_respects_excludes_and_guesses_the_root_without_config(t
 # -- the corpus sample ---------------------------------------------------------------
 
 
-@pytest.mark.skipif(not CORPUS_SAMPLE.is_dir(), reason="corpus sample not available")
+@pytest.mark.skipif(not CORPUS_SAMPLE.is_dir(), reason=SAMPLE_MISSING)
 def test_corpus_sample_link_findings_are_the_expected_ones():
     job = runner.Job(overrides=runner.cfg.Overrides(select=("LNK",)))
     result = runner.run([str(CORPUS_SAMPLE)], job, jobs=1)
@@ -203,7 +203,7 @@ def test_corpus_sample_link_findings_are_the_expected_ones():
     assert {d.fix is not None for _, d in by_code["LNK003"]} == {True}
 
 
-@pytest.mark.skipif(not CORPUS_SAMPLE.is_dir(), reason="corpus sample not available")
+@pytest.mark.skipif(not CORPUS_SAMPLE.is_dir(), reason=SAMPLE_MISSING)
 def test_corpus_sample_fixes_are_accepted_and_idempotent():
     rules = rules_for("LNK")
     for path in sorted(CORPUS_SAMPLE.rglob("*.md")):
