@@ -138,6 +138,7 @@ def _facts_still_hold(r: FileResult, fixes: list[Diagnostic], session: Session) 
 def _reload(r: FileResult, fixes: list[Diagnostic]) -> bool:
     """Read back a file whose text was dropped as unchanged, if it is still what was linted."""
     why = None
+    data = b""
     try:
         data = read_regular_file(r.path, cfg.MAX_FILE_SIZE_LIMIT)
         if result_cache.digest(data) != r.sha:

@@ -335,9 +335,9 @@ def constructs(text: str) -> list[Construct]:
         # pulldown-cmark takes the header line of GFM alert types ([!note], [!tip] …) out of
         # the blockquote's paragraphs: look for the header on the quote's first line.
         if node.kind == "callout" or node.kind == "blockquote" and node.label:
-            m = CALLOUT_HEADER.search(text, node.start, doc.line_bounds(node.start)[1])
-            if m:
-                found.append(Construct("callout", m.group().rstrip(), m.start()))
+            header = CALLOUT_HEADER.search(text, node.start, doc.line_bounds(node.start)[1])
+            if header:
+                found.append(Construct("callout", header.group().rstrip(), header.start()))
     found.sort(key=lambda c: c.offset)
     return found
 

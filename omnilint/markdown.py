@@ -126,7 +126,7 @@ def _link_type(raw: object) -> str:
 def _start_node(tag: object, start: int, end: int) -> Node:
     if isinstance(tag, str):
         return Node(_SIMPLE_STARTS.get(tag, tag.lower()), start, end)
-    (name, data), = tag.items()  # type: ignore[union-attr]
+    (name, data), = tag.items()  # type: ignore[attr-defined]  # a one-key mapping from pyromark
     kind = _DICT_STARTS.get(name, name.lower())
     node = Node(kind, start, end)
     if name == "Heading":
@@ -197,7 +197,7 @@ def parse(body: str, offset: int = 0) -> ParsedBody:
             siblings.append(node)
             append_node(node)
             continue
-        (name, data), = event.items()
+        (name, data), = event.items()  # type: ignore[union-attr]  # strings were handled above
         if name == "End":
             if len(stack) > 1:
                 if parent.kind in _LINK_KINDS:
@@ -242,7 +242,7 @@ def parse(body: str, offset: int = 0) -> ParsedBody:
             if name == "DisplayMath":
                 node.label = "display"
         elif kind == "footnote_ref":
-            node.label = data
+            node.label = str(data)
         siblings.append(node)
         append_node(node)
     if run_start >= 0:

@@ -681,8 +681,8 @@ class UrlCache:
         fresh = {s.url: s.to_json() for s in statuses}
         if self.ttl <= 0 or not fresh:
             return
-        entries = {**self._load(), **fresh}
-        entries = {url: e for url, e in entries.items() if isinstance(e, dict) and self._fresh(e)}
+        merged: dict[str, object] = {**self._load(), **fresh}  # the file is untrusted: any JSON value
+        entries = {url: e for url, e in merged.items() if isinstance(e, dict) and self._fresh(e)}
         self.entries = entries
         try:
             text = json.dumps({"version": CACHE_VERSION, "urls": entries}, ensure_ascii=False, sort_keys=True)

@@ -155,7 +155,7 @@ def _collect_facts(result: FileResult, doc: Document, corpus: list[tuple[CorpusR
     Returns the mapping for the cache entry."""
     for rule, options in corpus:
         try:
-            encoded = json.dumps(rule.collect(doc, options), ensure_ascii=False, separators=(",", ":"))  # type: ignore[attr-defined]
+            encoded = json.dumps(rule.collect(doc, options), ensure_ascii=False, separators=(",", ":"))
         except Exception as exc:  # noqa: BLE001 - a crash (or facts that are not JSON) is the rule's bug
             result.diagnostics.append(engine.internal_error(doc, rule, exc))
             continue

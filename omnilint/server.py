@@ -22,6 +22,7 @@ State lives in one `OmnilintServer` object passed to the handlers, never in modu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -90,7 +91,7 @@ class OmnilintServer:
         self.index: dict[str, Any] = {}  # absolute path -> FileResult (facts) of the workspace
         self.index_ready = threading.Event()
         self.lock = threading.Lock()
-        self.loop = None
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.corpus_timer: threading.Timer | None = None
 
     # -- settings ------------------------------------------------------------------------------
@@ -360,8 +361,6 @@ def build_server():
 
     @ls.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
-        import asyncio
-
         state.loop = asyncio.get_running_loop()
         folders = params.workspace_folders or []
         uri = folders[0].uri if folders else params.root_uri

@@ -122,12 +122,13 @@ def _top(node: Node, memo: dict[int, Node] | None = None) -> Node:
     for all the blocks inside it (a quote nested 10^4 deep holding a paragraph at each
     level must not cost 10^8 steps)."""
     path = []
-    while node.parent is not None and node.parent.kind != "document":
+    parent = node.parent
+    while parent is not None and parent.kind != "document":
         if memo is not None and id(node) in memo:
             node = memo[id(node)]
             break
         path.append(node)
-        node = node.parent
+        node, parent = parent, parent.parent
     if memo is not None:
         for inner in path:
             memo[id(inner)] = node
@@ -298,6 +299,7 @@ class DuplicatedBlock(Rule):
             message = f"{what} {verb} {line_span(doc, kept)}; no fix: {why}"
             yield self.report(doc, start, end, message)
             return
+        separator = None
         if whole:
             edit = _remove_half(doc, run, drop_first)
             between = seq[run.original[-1].index + 1 : run.copy[0].index]
@@ -312,7 +314,7 @@ class DuplicatedBlock(Rule):
         if edit is not None and applicability == SAFE and _takes_a_heading_along(doc, edit, gone):
             applicability, why = UNSAFE, "it would remove the heading over the copy"
         removes = removal_message(doc, gone, kept, nth.get(gone[0].index, 2))
-        if not whole and separator is not None:
+        if separator is not None:
             removes += f" (the `{doc.text[separator.node.start : content_end(doc, separator.node)]}` between goes too)"
         if edit is None:
             message = f"{what} {verb} {line_span(doc, kept)}; no fix: the copy shares a line with other text"

@@ -46,7 +46,7 @@ class ExporterError(Rule):
     def check(self, doc: Document, options: Options):
         front = doc.front_matter
         mapping = front.mapping if front is not None and front.parsed_ok else None
-        if not mapping or KEY not in mapping:
+        if front is None or not mapping or KEY not in mapping:
             return
         detail = mapping[KEY]
         shown = f" ({' '.join(str(detail).split())[:120]})" if detail not in (None, "") else ""

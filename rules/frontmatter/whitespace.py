@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 import yaml
@@ -11,8 +10,6 @@ from omnilint.model import Edit
 from omnilint.rule import Options, Rule
 
 from ._common import current, keeps_others, lines, never, outcome, verify_each, walk, yaml_front
-
-LEADING = re.compile(r"[ \t]*")
 
 
 class Whitespace(Rule):
@@ -96,8 +93,9 @@ class Whitespace(Rule):
     def _tab_indented(self, doc, front):
         found, spaces_too = [], False
         for start, content_end, _ in lines(front.raw, front.content_start):
-            indent = LEADING.match(doc.text, start, content_end).group()
-            if not doc.text[start:content_end].strip():
+            line = doc.text[start:content_end]
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if not line.strip():
                 continue
             if indent.startswith("\t"):
                 # Never valid YAML, not even as block-scalar content (which starts with spaces).
@@ -120,7 +118,7 @@ def _problems(start, content_end, end, line):
         what = "Blank line" if not line else "Whitespace-only line"
         yield start, content_end, f"{what} inside front matter", Edit(start, end)
         return
-    indent = LEADING.match(line).group()
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
     if "\t" in indent:
         yield (
             start,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html.entities
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
@@ -209,7 +210,7 @@ BLOCKS = frozenset(
 )
 
 
-def keeps_structure(doc: Document, edit: Edit, removed: list[Node] = ()) -> bool:
+def keeps_structure(doc: Document, edit: Edit, removed: Sequence[Node] = ()) -> bool:
     """Does applying `edit` leave every other block as it was (same kinds, same nesting)?
 
     Only the top-level blocks around the edit (one on each side) are parsed again:

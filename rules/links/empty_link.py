@@ -81,7 +81,7 @@ class EmptyLink(Rule):
             alone = paragraph is not None and paragraph.kind == "paragraph" and (
                 doc.text[paragraph.start : paragraph.end].strip() == doc.source(node)
             )
-            if not keeps_structure(doc, edit, [paragraph] if alone else []):
+            if not keeps_structure(doc, edit, [paragraph] if alone and paragraph is not None else []):
                 edit = None
         if edit is None:
             edit = Edit(node.start, node.end)

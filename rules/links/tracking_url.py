@@ -96,7 +96,7 @@ class TrackingUrl(Rule):
                 fix = None if raw is None else self.fix(action, Edit(span[0], span[1], raw))
             else:
                 message = "AMP address of an article"
-                raw = replacement(text, node, span, amp)
+                raw = replacement(text, node, span, amp) if amp is not None else None
                 fix = None if raw is None else self.fix("Use the canonical address", Edit(span[0], span[1], raw), safe=False)
             yield self.report(doc, span[0], span[1], message, fix)
 

@@ -118,7 +118,7 @@ class RepeatedTitleHeading(Rule):
             safe = title is not None or (convention is not None and heading_text(heading) == heading_text(convention))
             yield self._remove(doc, heading, "Heading repeats the document title", kept, safe)
         in_zone = convention is not None and any(n is convention for n in doc.root.children[: header_zone_end(doc)])
-        if mode == "forbid" and in_zone and meta_title(doc) is not None:
+        if mode == "forbid" and convention is not None and in_zone and meta_title(doc) is not None:
             message = "H1 repeats the front-matter title (first-h1 = \"forbid\")"
             yield self._remove(doc, convention, message, "the front matter", True)
         if mode == "require" and convention is None and (meta_title(doc) or first_h1(doc)):
