@@ -258,3 +258,11 @@ def test_every_option_of_help_is_in_the_readme(command: str):
 def test_the_runs_own_codes_are_explained(code: str, tmp_path: Path):
     proc = run("explain", code, cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.startswith(f"# {code} ") and "## What it means" in proc.stdout
+
+
+def test_fix_write_says_all_checks_passed_when_nothing_is_left(tmp_path: Path):
+    (tmp_path / "a.md").write_text("# A\n\nText  \n", encoding="utf-8")
+    first = run("fix", "--write", "--no-cache", ".", cwd=tmp_path)
+    assert "Fixed 1 finding in 1 file." in first.stdout and "All checks passed (1 file)." in first.stdout
+    again = run("fix", "--write", "--no-cache", ".", cwd=tmp_path)
+    assert again.stdout == "All checks passed (1 file).\n" and again.returncode == 0

@@ -96,7 +96,9 @@ def render(
             out.write(f"[*] {fixable} fixable with `omnilint fix --write`.\n")
         if unsafe_fixable and not unsafe:
             out.write(f"({unsafe_fixable} more fixable with `--unsafe-fixes`.)\n")
-    elif mode == "check":
+    elif mode == "check" or write or not any(f.changed for f in run.files):
+        # Nothing left (fix --write included, as ruff says it); a fix preview with changes
+        # to make has said "Would fix" above.
         out.write(f"All checks passed ({run.checked} file{'s' * (run.checked != 1)}).\n")
 
 
