@@ -108,6 +108,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int, int]] = {
     "long-escaped-url": (_long_escaped_url, 8_000, 3_000),
     "unclosed-highlights": (_highlights_never_closed, 50_000, 250),
     "date-with-inner-spaces": (_spaced_date, 100_000, 50_000),
+    "a-line-of-tags-in-the-header": (lambda n: "# Title\n\n" + "#tag, " * n + "\n\nText.\n", 20_000, 2_000),
     "body-field-with-inner-spaces": (lambda n: "# Notes\n\nAuthor: Ada" + " " * n + "Lovelace\n", 600_000, 2_000),
     "suppression-ranges": (_suppression_ranges, 1_000, 100),
     "unclosed-suppression-comments": (

@@ -25,8 +25,10 @@ from omnilint.rules.metadata._common import (
     content_end,
     first_h1,
     fold,
+    header_lines,
     heading_text,
     meta_title,
+    paragraph_is_metadata,
     remove_lines,
     title_variants,
     weight,
@@ -129,91 +131,14 @@ def _tags(doc: Document) -> list[Node]:
     return doc.shared("duplicates.tags", lambda d: d.tags)
 
 
-# -- metadata lines: a linear copy of the test in rules/metadata/_common.py ------------------
-# `_common.parse_property` matches the value with `\S.*?[ \t]*$`, which takes quadratic time
-# on a value with a long run of spaces (tests/test_complexity.py); only the key and the colon
-# decide here, and the rest is looked at with plain string methods.
-
-_PROPERTY_KEY = re.compile(r"[ \t]*(\*\*|__)?([^\W\d]+(?:[ \-][^\W\d]+){0,2})(\*\*|__)?[ \t]*(::|:)")
-_LOGSEQ_KEY = re.compile(r"[A-Za-z][\w-]*")
-
-
-def is_property_line(text: str) -> bool:
-    """`key: value` (one to three words of letters, maybe in bold) or Logseq's `key::`."""
-    m = _PROPERTY_KEY.match(text)
-    if m is None or (m.group(3) and m.group(3) != m.group(1)):
-        return False
-    rest = text[m.end() :]
-    if m.group(1) and not m.group(3) and rest.startswith(m.group(1)):
-        rest = rest[len(m.group(1)) :]  # `**Author:** Ada`
-    if m.group(4) == "::":  # Logseq: the value may be empty
-        return _LOGSEQ_KEY.fullmatch(m.group(2).strip()) is not None and (not rest.strip() or rest[:1] in " \t")
-    return rest[:1] in (" ", "\t") and bool(rest.strip())
-
-
-def _tag_only(doc: Document, start: int, end: int) -> bool:
-    """Is text[start:end] made only of tags (and spaces or commas between them)?"""
-    tags = _tags(doc)
-    i = bisect_left(tags, start, key=_start_of)
-    pos, found = start, False
-    while i < len(tags) and tags[i].start < end:
-        tag = tags[i]
-        if tag.end > end or doc.text[pos : tag.start].strip(" \t,"):
-            return False
-        pos, found = tag.end, True
-        i += 1
-    return found and not doc.text[pos:end].strip(" \t,")
-
-
-def _link_only(doc: Document, start: int, end: int) -> bool:
-    """Is text[start:end] (stripped) one link or image and nothing else?"""
-    text = doc.text
-    while start < end and text[start] in " \t":
-        start += 1
-    while end > start and text[end - 1] in " \t":
-        end -= 1
-    links = doc.links
-    i = bisect_left(links, start, key=_start_of)
-    while i < len(links) and links[i].start == start:
-        if links[i].end == end:
-            return True
-        i += 1
-    return False
-
-
-def _metadata_lines(doc: Document, lines: list) -> bool:
-    return bool(lines) and all(
-        is_property_line(ln.text) or _tag_only(doc, ln.start, ln.end) or _link_only(doc, ln.start, ln.end)
-        for ln in lines
-    )
-
-
 def is_metadata(doc: Document, node: Node) -> bool:
     """Is every line of a paragraph a property, a tag line or a lone link (not prose)?"""
-    return _metadata_lines(doc, block_lines(doc, node))
-
-
-def header_blocks(doc: Document, limit: int = 10) -> list[tuple[Node, list]]:
-    """The exporter's header, as `_common.header_lines` finds it, in linear time: the leading
-    top-level headings and metadata paragraphs (property lines, tag lines, lone links) up to
-    the first prose, each with its lines ([] for headings)."""
-    found: list[tuple[Node, list]] = []
-    for node in doc.root.children[:limit]:
-        if node.kind == "heading":
-            found.append((node, []))
-            continue
-        if node.kind != "paragraph":
-            break
-        lines = block_lines(doc, node)
-        if not _metadata_lines(doc, lines):
-            break
-        found.append((node, lines))
-    return found
+    return paragraph_is_metadata(doc, block_lines(doc, node), doc.tags)
 
 
 def header_nodes(doc: Document) -> set[int]:
     """ids of the exporter's header blocks."""
-    return {id(node) for node, _ in header_blocks(doc)}
+    return {id(node) for node, _ in header_lines(doc)}
 
 
 class Entry:

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from omnilint.rules.metadata._common import find_key, weight
+from omnilint.rules.metadata._common import find_key, header_lines, weight
 from omnilint.rules.metadata.body_metadata import ORIGINAL_LINK_TEXTS, original_link
 
 from omnilint._hash import blake2b
@@ -13,7 +13,7 @@ from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.rule import CorpusRule, Options, Span
 
-from ._blocks import entries, header_blocks
+from ._blocks import entries
 
 # Query parameters that only say where a click came from.
 TRACKING_PARAMS = frozenset(
@@ -101,7 +101,7 @@ def body_fingerprint(doc: Document, min_length: int, header: list | None = None)
     and the highlights are left out, so a re-sync that gained a highlight or a renamed
     title still matches."""
     if header is None:
-        header = header_blocks(doc)
+        header = header_lines(doc)
     skipped = {id(node) for node, _ in header if node.kind == "paragraph"}
     texts = []
     first: Node | None = None
@@ -178,7 +178,7 @@ class DuplicateDocument(CorpusRule):
         found_id = _id(doc)
         if found_id is not None:
             facts["id"] = [found_id[0], Span.of(doc, found_id[1], found_id[2])]
-        header = header_blocks(doc)
+        header = header_lines(doc)
         url = _original_url(doc, header)
         if url is not None:
             key = normalise_url(url[0])

@@ -288,10 +288,12 @@ def tag_line_tags(doc: Document, line: Line, tags: list[Node]) -> list[str] | No
     found = [t for t in _starting_within(tags, line.start, line.end + 1) if t.end <= line.end]
     if not found:
         return None
-    rest = doc.text[line.start : line.end]
-    for t in reversed(found):
-        rest = rest[: t.start - line.start] + rest[t.end - line.start :]
-    if rest.strip(" \t,"):
+    pos = line.start  # only spaces and commas between the tags: each gap looked at once
+    for t in found:
+        if doc.text[pos : t.start].strip(" \t,"):
+            return None
+        pos = t.end
+    if doc.text[pos : line.end].strip(" \t,"):
         return None
     return [t.label for t in found]
 
