@@ -196,6 +196,11 @@ def format_document(text: str, style: Style) -> Outcome:
         # markdown-it stops reading at its nesting limit, and slows to a crawl long before
         # 100,000 nested quotes: such a document is refused before mdformat sees it.
         return Outcome(text, f"it is nested {depth} levels deep (more than {MAX_NESTING})")
+    pieces = crowded_block(text)
+    if pieces > MAX_INLINE_PIECES:
+        # mdformat's renderer looks up each text piece among its siblings (markdown-it-py's
+        # `next_sibling` is a list.index): quadratic in the pieces of one paragraph.
+        return Outcome(text, f"one paragraph holds {pieces} inline pieces (more than {MAX_INLINE_PIECES})")
     try:
         formatted = render(text, style)
     except FormattingUnavailable:
@@ -208,6 +213,19 @@ def format_document(text: str, style: Style) -> Outcome:
 
 
 MAX_NESTING = 30  # within the plugin's markdown-it maxNesting (32)
+MAX_INLINE_PIECES = 2_000  # links, emphasis, code spans and Obsidian constructs in one paragraph
+
+
+def crowded_block(text: str) -> int:
+    """The most inline pieces any one paragraph or heading holds: its inline elements and the
+    Obsidian constructs (tags, wikilinks, highlights…) that split its text for the formatter."""
+    doc = Document(text)
+    offsets = [c.offset for c in constructs(text)]
+    most = 0
+    for node in doc.nodes_of("paragraph", "heading"):
+        inside = bisect_left(offsets, node.end) - bisect_left(offsets, node.start)
+        most = max(most, len(node.children) + inside)
+    return most
 
 
 def nesting_depth(text: str) -> int:
