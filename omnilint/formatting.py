@@ -220,7 +220,7 @@ def crowded_block(text: str) -> int:
     """The most inline pieces any one paragraph or heading holds: its inline elements and the
     Obsidian constructs (tags, wikilinks, highlights…) that split its text for the formatter."""
     doc = Document(text)
-    offsets = [c.offset for c in constructs(text)]
+    offsets = [c.offset for c in constructs(text, doc)]
     most = 0
     for node in doc.nodes_of("paragraph", "heading"):
         inside = bisect_left(offsets, node.end) - bisect_left(offsets, node.start)
@@ -330,9 +330,10 @@ class Construct:
     offset: int
 
 
-def constructs(text: str) -> list[Construct]:
-    """Every Obsidian/Logseq construct of the body outside code, in document order."""
-    doc = Document(text)
+def constructs(text: str, doc: Document | None = None) -> list[Construct]:
+    """Every Obsidian/Logseq construct of the body outside code, in document order
+    (`doc`: the text's Document, when the caller parsed it already)."""
+    doc = doc if doc is not None else Document(text)
     found = [
         Construct("embed" if node.kind == "image" else "wikilink", doc.source(node), node.start)
         for node in doc.links

@@ -126,7 +126,7 @@ def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job:
         doc = Document(text, result.relpath)
         result.diagnostics = engine.lint(doc, file_rules)  # cached whole; run() restricts fixes for the report
     locate_edits(doc, result.diagnostics)
-    facts = _collect_facts(result, doc, corpus)
+    facts = collect_facts(result, doc, corpus)
     doc.release()
     return facts
 
@@ -148,7 +148,7 @@ def _fix(text: str, rules: engine.RuleList, relpath: str, job: Job):
     return fixed, doc
 
 
-def _collect_facts(result: FileResult, doc: Document, corpus: list[tuple[CorpusRule, dict]]) -> str:
+def collect_facts(result: FileResult, doc: Document, corpus: list[tuple[CorpusRule, dict]]) -> str:
     """Each corpus rule's facts as JSON text, kept as text until the corpus phase: cached,
     uncached, serial and parallel runs then feed it exactly the same data (tuples become
     lists everywhere), and 20,000 files' facts take a fifth of the memory decoded ones would.

@@ -315,9 +315,8 @@ class OmnilintServer:
         self.corpus_timer.start()
 
     def run_corpus(self) -> None:
-        import json
-
         from .document import Document
+        from .pipeline import collect_facts
         from .rule import CorpusRule
 
         try:
@@ -330,10 +329,9 @@ class OmnilintServer:
                 rules, relpath = self.rules_for(doc.path)
                 document = Document(doc.text, relpath)
                 item = self.runner.FileResult(self.runner.display_path(doc.path), relpath, doc.path)
-                for rule, options in rules:
-                    if isinstance(rule, CorpusRule):
-                        item.facts[rule.code] = json.dumps(rule.collect(document, options), ensure_ascii=False)
-                        item.corpus_rules.append(rule.code)
+                # the same facts, as the same JSON text, a check run collects for this text
+                collect_facts(item, document, [(r, o) for r, o in rules if isinstance(r, CorpusRule)])
+                item.diagnostics = []  # a rule crash is the per-file lint's to report
                 fresh[doc.path] = (doc, doc.text)
                 results.append(item)
             for path, indexed in snapshot.items():

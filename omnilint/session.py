@@ -26,7 +26,6 @@ class Job:
     unsafe: bool = False
     overrides: cfg.Overrides = cfg.Overrides()
     config_file: str | None = None
-    want_diff: bool = False
     cache_dir: str | None = None  # None: no result cache
     write: bool = False  # fix --write: the fixed text is what the file will hold
     # Discovery from the command line: --exclude replaces the config's `exclude`,

@@ -72,20 +72,25 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(head=False)
 
 
-@pytest.fixture()
-def server():
-    Handler.counts = Counter()
-    Handler.release = threading.Event()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+def serving(httpd, stop: threading.Event):
+    """Serve `httpd` on loopback in a thread; yield its URL; on the way out release waiting
+    handlers (`stop`) and shut it down."""
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
-        Handler.release.set()
+        stop.set()
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture()
+def server():
+    Handler.counts = Counter()
+    Handler.release = threading.Event()
+    yield from serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler), Handler.release)
 
 
 def settings(tmp_path: Path, **changes) -> online.OnlineSettings:
@@ -502,16 +507,7 @@ class DripHandler(socketserver.StreamRequestHandler):
 @pytest.fixture()
 def drip_server():
     DripHandler.stop = threading.Event()
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), DripHandler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        DripHandler.stop.set()
-        httpd.shutdown()
-        httpd.server_close()
+    yield from serving(socketserver.ThreadingTCPServer(("127.0.0.1", 0), DripHandler), DripHandler.stop)
 
 
 def test_a_server_dripping_bytes_is_abandoned_at_the_deadline(drip_server, tmp_path):

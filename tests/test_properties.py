@@ -389,8 +389,10 @@ _BREAK_KINDS = ("softbreak", "hardbreak")
 
 def _equal_copy_kept(words: list[str], after: Document) -> bool:
     """Does a paragraph or heading with exactly these words stay (the twin a duplicate fix
-    keeps; other fixes may still have trimmed its whitespace or restored its links)?"""
-    return any(_block_words(other) == words for other in after.nodes_of("paragraph", "heading"))
+    keeps; other fixes may still have trimmed its whitespace or restored its links)?  A list
+    item counts too: once its twin is gone, a loose list may turn tight, and a tight item holds
+    its text without a paragraph."""
+    return any(_block_words(other) == words for other in after.nodes_of("paragraph", "heading", "item"))
 
 
 @given(with_line_endings(), st.booleans())
