@@ -31,6 +31,7 @@ from pathlib import Path
 from omnilint.rules.duplicates.duplicate_document import DuplicateDocument
 
 from omnilint.document import Document
+from omnilint.rule import CorpusContext
 
 VOCABULARY = (
     "the of and to in is that for it as was with by on this are from at which have an they you were there one all "
@@ -99,7 +100,7 @@ def time_in_process(files: dict[str, str], repeat: int = 3) -> tuple[float, floa
     corpus_s, found = float("inf"), 0
     for _ in range(repeat):
         started = time.process_time()
-        found = len(list(rule.check_corpus(facts, options)))
+        found = len(list(rule.check_corpus(facts, options, CorpusContext())))
         corpus_s = min(corpus_s, time.process_time() - started)
     return collect_s, corpus_s, found
 

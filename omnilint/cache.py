@@ -46,7 +46,7 @@ import sys
 import time
 
 from . import __version__
-from ._hash import digest
+from .hashing import digest
 from .codes import ERROR_CODES
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
@@ -106,7 +106,7 @@ def code_fingerprint(rules: list) -> str:
 
     parts = [f"pyromark={getattr(pyromark, '__version__', '?')}", f"yaml={yaml.__version__}"]
     # A rule whose results depend on other packages names their versions (FMT005: mdformat and plugins).
-    parts.extend(rule.cache_key() for rule in rules if hasattr(rule, "cache_key"))
+    parts.extend(key for rule in rules if (key := rule.cache_key()))
     for path in _source_files(rules):
         try:
             st = os.stat(path)
@@ -118,9 +118,7 @@ def code_fingerprint(rules: list) -> str:
 
 def cacheable(rules: list) -> bool:
     """False when a rule reads more than its file (the network rules)."""
-    return not any(
-        getattr(r, "enabled_by", None) == "online" or getattr(r, "cacheable", True) is False for r, _ in rules
-    )
+    return not any(r.enabled_by == "online" or not r.cacheable for r, _ in rules)
 
 
 # -- diagnostics as plain data -----------------------------------------------------

@@ -153,7 +153,7 @@ def _rules(args) -> int:
         import json
 
         rows = [
-            {"code": r.code, "name": r.name, "summary": r.summary, "fix": r.fixable, "default": r.default_enabled, "options": r.options}
+            {"code": r.code, "name": r.name, "summary": r.summary, "fix": r.fixable.value if r.fixable else None, "default": r.default_enabled, "options": r.options}
             for r in table.values()
         ]
         print(json.dumps(rows, indent=2, default=str))
@@ -239,7 +239,7 @@ def _lint(args) -> int:
     session = runner.Session(job)
     settings = session.settings_for(first if first.is_file() else first / "_")
     ruleset = session.ruleset(settings)
-    if any(getattr(rule, "enabled_by", None) == "online" for rule, _ in ruleset.rules):
+    if any(rule.enabled_by == "online" for rule, _ in ruleset.rules):
         from .online import client_missing
 
         missing = client_missing()

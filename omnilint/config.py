@@ -277,16 +277,9 @@ def rule_options(rule: type[Rule], given: dict[str, Any], origin: str, trusted: 
                 f"{origin}: option {key!r} of {rule.code} is refused in a discovered config (it reaches beyond "
                 "the folder being linted); set it in a config you pass with --config FILE"
             )
-        default = rule.options[key]
-        check = getattr(rule, "check_option", None)  # a rule may validate its own values
-        if check is not None:
-            problem = check(key, value)
-            if problem:
-                raise ConfigError(f"{origin}: option {key!r} of {rule.code} {problem}")
-        elif default is not None and not _same_type(default, value):
-            raise ConfigError(
-                f"{origin}: option {key!r} of {rule.code} must be {type(default).__name__}, not {type(value).__name__}"
-            )
+        problem = rule.check_option(key, value)
+        if problem:
+            raise ConfigError(f"{origin}: option {key!r} of {rule.code} {problem}")
         choices = rule.option_choices.get(key)
         if choices is not None and value not in choices:
             raise ConfigError(
@@ -313,7 +306,7 @@ def _merge_format_options(
 
     Options under [rules.FMT005] win over them.
     """
-    formatters = [r for r in table.values() if getattr(r, "enabled_by", None) == "format"]
+    formatters = [r for r in table.values() if r.enabled_by == "format"]
     known = sorted({key for r in formatters for key in r.options})
     for key in format_options:
         if key not in known:
@@ -325,16 +318,6 @@ def _merge_format_options(
         rule_options(rule, shared, f"{origin}: format-options")
         if shared:
             given[rule.code] = shared | given.get(rule.code, {})
-
-
-def _same_type(default: Any, value: Any) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    if isinstance(default, (list, tuple)):
-        return isinstance(value, (list, tuple))
-    return isinstance(value, type(default))
 
 
 def ruleset(settings: Settings, overrides: Overrides = Overrides()) -> RuleSet:
@@ -365,12 +348,12 @@ def build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     fmt = overrides.format if overrides.format is not None else settings.get("format")
     online = overrides.online if overrides.online is not None else settings.get("online")
     if fmt:
-        extend.extend(c for c, r in table.items() if getattr(r, "enabled_by", None) == "format")
+        extend.extend(c for c, r in table.items() if r.enabled_by == "format")
     if online:
-        extend.extend(c for c, r in table.items() if getattr(r, "enabled_by", None) == "online")
+        extend.extend(c for c, r in table.items() if r.enabled_by == "online")
     chosen = select_rules(table, select, extend, ignore, origin)
     if not online:  # the network only with --online / `online = true`, whatever else selects a rule
-        chosen = [r for r in chosen if getattr(r, "enabled_by", None) != "online"]
+        chosen = [r for r in chosen if r.enabled_by != "online"]
     by_name = {r.name: r for r in table.values()}
     given: dict[str, dict[str, Any]] = {}
     for key, opts in settings.get("rules").items():

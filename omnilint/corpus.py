@@ -20,7 +20,7 @@ from .document import Document
 from .files import FileResult, NotRegular, TooLarge, read_regular_file
 from .fixer import Rejected, apply_edits, non_overlapping, verify
 from .model import Applicability, Diagnostic, Severity
-from .rule import PROJECT_FILES, PROJECT_ROOT, CorpusRule, ProjectFiles
+from .rule import CorpusContext, CorpusRule, ProjectFiles
 from .session import Session
 from .text import decode
 
@@ -43,16 +43,16 @@ def corpus_phase(results: list[FileResult], session: Session, progress=None) -> 
         rule, options = _corpus_rule(first, code, session)
         if rule is None:
             continue
-        if getattr(rule, "needs_files", False):
+        listing = None
+        if rule.needs_files:
             key = tuple(facts)
             if key not in listings:  # one walk per set of files, shared by the rules that need it
                 listings[key] = project_files([index[d] for d in facts], session)
-            options = {**options, PROJECT_FILES: listings[key]}
-        if getattr(rule, "needs_root", False):
-            settings = session.settings_for(first.path)
-            options = {**options, PROJECT_ROOT: str(settings.root) if settings.source is not None else os.getcwd()}
+            listing = listings[key]
+        settings = session.settings_for(first.path)
+        root = str(settings.root) if settings.source is not None else os.getcwd()
         try:
-            for display, d in rule.check_corpus(facts, options):
+            for display, d in rule.check_corpus(facts, options, CorpusContext(root, listing)):
                 index[display].diagnostics.append(d)
         except Exception as exc:  # noqa: BLE001
             msg = f"corpus rule {code} crashed: {type(exc).__name__}: {exc}; please report it"

@@ -15,7 +15,9 @@ another (good); the test suite runs every rule on both.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, ClassVar, Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Callable, ClassVar, Iterable, Literal, Mapping
 
 from .document import Document
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
@@ -23,13 +25,31 @@ from .model import Applicability, Diagnostic, Edit, Fix, Severity
 Options = Mapping[str, Any]
 
 
+class Fixable(str, Enum):
+    """Which fixes a rule's findings may carry: the "fix" column of the rule table.
+
+    Each Fix still carries its own `Applicability`; this is the rule's promise about them,
+    and tests/test_rule_docs.py holds every rule to it on its documented example.
+    """
+
+    NEVER = "none"  # findings only
+    SAFE = "safe"  # every fix it offers is safe
+    UNSAFE = "unsafe"  # every fix it offers is unsafe (applied only with --unsafe-fixes)
+    SOMETIMES = "sometimes"  # safe for some findings, unsafe for others
+
+    def __bool__(self) -> bool:  # "has fixes": `if rule.fixable:` reads naturally
+        return self is not Fixable.NEVER
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class Rule:
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""  # kebab-case, stable
     summary: ClassVar[str] = ""  # one line, shown in `omnilint rules`
     default_enabled: ClassVar[bool] = True
-    # What kind of fix the rule offers: None, "safe", "unsafe" or "sometimes".
-    fixable: ClassVar[str | None] = None
+    fixable: ClassVar[Fixable] = Fixable.NEVER
     severity: ClassVar[Severity] = Severity.WARNING
     options: ClassVar[dict[str, Any]] = {}  # option name -> default (its type is the option's type)
     # option name -> the values it may take; the config layer rejects any other.
@@ -42,9 +62,39 @@ class Rule:
     # True when a fix may delete a whole paragraph of prose (a repeated one, a dead
     # exporter link line): the property tests let only such rules make prose disappear.
     removes_paragraphs: ClassVar[bool] = False
+    # A rule that only runs when the invoker asks for a capability: "online" (--online; it
+    # reaches the network) or "format" (--format, or selected by name).  `--select ALL` leaves
+    # such rules off; the rule table says how to turn them on.
+    enabled_by: ClassVar[Literal["online", "format"] | None] = None
+    # False when the findings depend on more than the file's text and options (the network):
+    # then no file of the run is cached.
+    cacheable: ClassVar[bool] = True
+    # Options the docstring's Example assumes (tests/test_rule_docs.py runs it with them).
+    example_options: ClassVar[dict[str, Any]] = {}
 
     def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
         raise NotImplementedError
+
+    @classmethod
+    def check_option(cls, key: str, value: Any) -> str | None:
+        """Why `value` is not valid for option `key`, or None (the config layer names key and rule).
+
+        By default a value must have its default's type (an int passes for a float, any
+        sequence for a list); the config layer checks `option_choices` and `option_ranges`
+        after this.  A rule overrides it for what a type cannot say (a file name's shape).
+        """
+        default = cls.options[key]
+        if default is None or same_type(default, value):
+            return None
+        return f"must be {type(default).__name__}, not {type(value).__name__}"
+
+    @classmethod
+    def cache_key(cls) -> str:
+        """The versions of other packages this rule's results depend on ("" for none).
+
+        Part of the result cache's scope: a new mdformat invalidates FMT005's cached findings.
+        """
+        return ""
 
     # -- helpers for rule authors -----------------------------------------
     def report(
@@ -91,16 +141,13 @@ class CorpusRule(Rule):
     pairs.  Facts must carry positions themselves (use `Span.of`), since the
     corpus phase sees no Documents.
 
-    A rule that must know which files exist (not only the linted ones: images,
-    attachments) sets `needs_files = True`; the runner then adds a `ProjectFiles`
-    under `options[PROJECT_FILES]` for `check_corpus`.
+    `check_corpus` also receives a `CorpusContext`: the project root and, for a rule that
+    must know which files exist (not only the linted ones: images, attachments) and says
+    so with `needs_files = True`, the project's file listing.
     """
 
+    # True: the runner lists the project's files (a folder walk) for `context.files`.
     needs_files: ClassVar[bool] = False
-    # A rule that keeps a file of its own between runs (LNK011's verdict cache) sets
-    # `needs_root = True`: the runner adds the project root (the config's folder, else the
-    # working folder) under `options[PROJECT_ROOT]`, to resolve relative paths against.
-    needs_root: ClassVar[bool] = False
 
     def check(self, doc: Document, options: Options) -> Iterable[Diagnostic]:
         return ()
@@ -108,7 +155,9 @@ class CorpusRule(Rule):
     def collect(self, doc: Document, options: Options) -> Any:
         raise NotImplementedError
 
-    def check_corpus(self, facts: Mapping[str, Any], options: Options) -> Iterable[tuple[str, Diagnostic]]:
+    def check_corpus(
+        self, facts: Mapping[str, Any], options: Options, context: CorpusContext
+    ) -> Iterable[tuple[str, Diagnostic]]:
         raise NotImplementedError
 
     def at(self, span: list[int], message: str, fix: Fix | None = None, data: dict | None = None) -> Diagnostic:
@@ -119,17 +168,22 @@ class CorpusRule(Rule):
         )
 
 
+def same_type(default: Any, value: Any) -> bool:
+    """Whether a configured `value` fits an option whose default is `default`."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
+
+
 class Span:
     @staticmethod
     def of(doc: Document, start: int, end: int) -> list[int]:
         """A JSON-able span: [start, end, line, column, end_line, end_column]."""
         return [start, end, *doc.position(start), *doc.position(end)]
-
-
-# The option key under which the runner passes `ProjectFiles` to a corpus rule with `needs_files`.
-PROJECT_FILES = "project-files"
-# The option key under which the runner passes the project root (a str) to a rule with `needs_root`.
-PROJECT_ROOT = "project-root"
 
 
 class ProjectFiles:
@@ -171,3 +225,16 @@ class ProjectFiles:
         if key not in self._shared:
             self._shared[key] = compute(self)
         return self._shared[key]
+
+
+@dataclass(frozen=True)
+class CorpusContext:
+    """What a corpus rule may know beyond the facts: the run's data, never its machinery.
+
+    `root`: the project root (the config's folder, else the working folder), to resolve
+    relative paths against; `files`: the project's files, for rules with `needs_files`
+    (None otherwise).
+    """
+
+    root: str = "."
+    files: ProjectFiles | None = None

@@ -33,7 +33,7 @@ class SharedId(CorpusRule):
         end = len(doc.text)
         return {"id": str(value), "span": Span.of(doc, 0, 3), "end": end, "newline": doc.newline}
 
-    def check_corpus(self, facts, options):
+    def check_corpus(self, facts, options, context):
         by_id = {}
         for path, fact in sorted(facts.items()):
             if fact:

@@ -259,7 +259,7 @@ def test_a_crashing_rule_is_never_cached(tmp_path: Path, monkeypatch):
         (tmp_path / "corpus_rules.py").read_text(encoding="utf-8")
         + "\n\nclass Crash(CorpusRule):\n    code = 'TST002'\n    name = 'crash'\n"
         + "    def collect(self, doc, options):\n        return {1, 2}  # a set is not JSON: the rule's bug\n"
-        + "    def check_corpus(self, facts, options):\n        return ()\n",
+        + "    def check_corpus(self, facts, options, context):\n        return ()\n",
         encoding="utf-8",
     )
     (tmp_path / "omnilint.toml").write_text(

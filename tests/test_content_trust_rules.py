@@ -11,6 +11,7 @@ from conftest import fix, lint
 from omnilint.rules.frontmatter.empty_value import EmptyValue
 
 from omnilint.document import Document
+from omnilint.rule import CorpusContext
 from omnilint.model import Applicability
 
 
@@ -100,7 +101,7 @@ def fm006_run(files: dict[str, str], options: dict | None = None) -> dict[str, l
     opts = {**EmptyValue.options, **(options or {})}
     facts = {path: json.loads(json.dumps(rule.collect(Document(text, path), opts))) for path, text in files.items()}
     found: dict[str, list] = {}
-    for path, d in rule.check_corpus(facts, opts):
+    for path, d in rule.check_corpus(facts, opts, CorpusContext()):
         found.setdefault(path, []).append(d)
     return found
 

@@ -11,6 +11,7 @@ import pytest
 from omnilint.rules.duplicates.duplicate_document import DuplicateDocument, normalise_url
 
 from omnilint.document import Document
+from omnilint.rule import CorpusContext
 
 RULE = DuplicateDocument()
 OPTIONS = dict(DuplicateDocument.options)
@@ -33,7 +34,7 @@ def run(files: dict[str, str]) -> dict[str, list]:
     facts = {path: RULE.collect(Document(text, path), OPTIONS) for path, text in files.items()}
     json.dumps(facts)  # facts cross process boundaries as plain data
     found: dict[str, list] = {}
-    for path, d in RULE.check_corpus(facts, OPTIONS):
+    for path, d in RULE.check_corpus(facts, OPTIONS, CorpusContext()):
         found.setdefault(path, []).append(d)
     return found
 

@@ -14,7 +14,7 @@ from omnilint import runner
 from omnilint.document import Document
 from omnilint.engine import fix as engine_fix
 from omnilint.model import Applicability
-from omnilint.rule import PROJECT_FILES, ProjectFiles
+from omnilint.rule import CorpusContext, ProjectFiles
 
 
 def run_corpus(rule_class, notes: dict[str, str], other_files=(), options: dict | None = None, root_known=True):
@@ -23,7 +23,7 @@ def run_corpus(rule_class, notes: dict[str, str], other_files=(), options: dict 
     opts = {**rule.options, **(options or {})}
     facts = {path: rule.collect(Document(text, path), opts) for path, text in notes.items()}
     listing = ProjectFiles(tuple(sorted([*notes, *other_files])), {p: p for p in notes}, root_known)
-    found = rule.check_corpus(facts, {**opts, PROJECT_FILES: listing})
+    found = rule.check_corpus(facts, opts, CorpusContext(files=listing))
     return sorted((path, d.line, d.column, d.message, d.fix) for path, d in found)
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import docstring_examples, fix, lint
 
 from omnilint.registry import installed_rules
-from omnilint.rule import CorpusRule
+from omnilint.rule import CorpusRule, Fixable
 
 RULES = list(installed_rules().values())
 PER_FILE = [r for r in RULES if not issubclass(r, CorpusRule) and getattr(r, "enabled_by", None) != "online"]
@@ -22,13 +22,12 @@ def test_rule_is_documented(rule):
     doc = rule.documentation()
     for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
         assert section in doc, f"{rule.code} lacks {section}"
-    assert rule.fixable in (None, "safe", "unsafe", "sometimes")
+    assert isinstance(rule.fixable, Fixable)
 
 
 def _example_options(rule) -> dict | None:
     # A rule that reports nothing until configured (FM009) names the options its example assumes.
-    options = getattr(rule, "example_options", None)
-    return {rule.code: options} if options else None
+    return {rule.code: rule.example_options} if rule.example_options else None
 
 
 @pytest.mark.parametrize("rule", PER_FILE, ids=lambda r: r.code)
@@ -47,3 +46,17 @@ def test_fix_of_bad_example_is_clean_and_idempotent(rule):
     assert not result.rejected, [r.reason for r in result.rejected]
     assert not [d for d in lint(result.text, rule.code) if d.fix is not None]
     assert fix(result.text, rule.code, unsafe=True).text == result.text
+
+
+@pytest.mark.parametrize("rule", [r for r in PER_FILE if r.fixable in (Fixable.SAFE, Fixable.UNSAFE)], ids=lambda r: r.code)
+def test_fixes_on_bad_example_have_the_applicability_the_rule_declares(rule):
+    bad, _ = docstring_examples(rule)
+    fixes = [d.fix for d in lint(bad, rule.code, options=_example_options(rule)) if d.code == rule.code and d.fix]
+    assert fixes, f"{rule.code} declares {rule.fixable} fixes but its example got none"
+    assert {str(f.applicability) for f in fixes} == {rule.fixable.value}
+
+
+@pytest.mark.parametrize("rule", [r for r in PER_FILE if not r.fixable], ids=lambda r: r.code)
+def test_rule_declared_without_fixes_offers_none_on_its_example(rule):
+    bad, _ = docstring_examples(rule)
+    assert not [d for d in lint(bad, rule.code, options=_example_options(rule)) if d.code == rule.code and d.fix]

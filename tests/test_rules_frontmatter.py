@@ -18,6 +18,7 @@ from conftest import ROOT, fix, lint
 from omnilint.rules.frontmatter.empty_value import EmptyValue
 
 from omnilint.document import Document
+from omnilint.rule import CorpusContext
 
 
 def found(text: str, code: str, options: dict | None = None):
@@ -312,7 +313,7 @@ def fm006_run(files: dict[str, str], options: dict | None = None) -> dict[str, l
     opts = {**EmptyValue.options, **(options or {})}
     facts = {path: json.loads(json.dumps(rule.collect(Document(text, path), opts))) for path, text in files.items()}
     found: dict[str, list] = {}
-    for path, d in rule.check_corpus(facts, opts):
+    for path, d in rule.check_corpus(facts, opts, CorpusContext()):
         found.setdefault(path, []).append(d)
     return found
 

@@ -8,10 +8,10 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from omnilint.rules.metadata._common import find_key, header_lines, weight
 from omnilint.rules.metadata.body_metadata import ORIGINAL_LINK_TEXTS, original_link
 
-from omnilint._hash import blake2b
+from omnilint.hashing import blake2b
 from omnilint.document import Document
 from omnilint.markdown import Node
-from omnilint.rule import CorpusRule, Options, Span
+from omnilint.rule import CorpusContext, CorpusRule, Options, Span
 
 from ._blocks import entries
 
@@ -189,7 +189,9 @@ class DuplicateDocument(CorpusRule):
             facts["body"] = [body[0], Span.of(doc, body[1], body[2])]
         return facts
 
-    def check_corpus(self, facts: Mapping[str, Any], options: Options) -> Iterable[tuple[str, Any]]:
+    def check_corpus(
+        self, facts: Mapping[str, Any], options: Options, context: CorpusContext
+    ) -> Iterable[tuple[str, Any]]:
         clusters = cluster(facts)
         for members, reasons in clusters:
             for path in members:

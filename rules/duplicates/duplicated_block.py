@@ -9,7 +9,7 @@ from omnilint.rules.metadata._common import remove_lines
 
 from omnilint.document import Document
 from omnilint.markdown import Node
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._blocks import (
     NONE,
@@ -246,7 +246,7 @@ class DuplicatedBlock(Rule):
     code = "DUP001"
     name = "duplicated-block"
     summary = "A block that an exporter duplicated (a repeated run, a copy next to its original)"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
     # Unsafe fixes only: a heading over the copy, a copy spelt differently.  A safe fix never
     # removes a paragraph whose equal copy does not stay (tests/test_properties.py).
     removes_paragraphs = True

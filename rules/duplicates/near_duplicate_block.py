@@ -9,7 +9,7 @@ from itertools import pairwise
 from typing import Any, ClassVar
 
 from omnilint.document import Document
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._blocks import (
     Entry,
@@ -170,7 +170,7 @@ class NearDuplicateBlock(Rule):
     code = "DUP002"
     name = "near-duplicate-block"
     summary = "A block is nearly the same as an earlier block"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
     removes_paragraphs = True  # (unsafe only) the poorer of two nearly equal copies goes
     options: ClassVar[dict[str, Any]] = {"threshold": 0.9, "min-length": 80, "skip-code-like": True}
 

@@ -4,7 +4,7 @@ import re
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 NEWLINE = r"(?:\r\n|\n|\r(?!\n))"  # a CR never pairs with the LF after it
 BLANK = rf"[ \t]*{NEWLINE}"
@@ -54,7 +54,7 @@ class BlankLines(Rule):
     code = "FMT003"
     name = "blank-lines"
     summary = "More than one blank line in a row, or blank lines at the end of the file"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         text = doc.text

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 
 class FinalNewline(Rule):
@@ -32,7 +32,7 @@ class FinalNewline(Rule):
     code = "FMT002"
     name = "final-newline"
     summary = "The file does not end with a line break"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         text = doc.text

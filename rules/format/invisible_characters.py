@@ -4,7 +4,7 @@ import re
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 # Zero-width space, word joiner, Mongolian vowel separator, BOM inside text.
 # ZWJ/ZWNJ are left alone: emoji sequences and Persian, Hindi text need them.
@@ -50,7 +50,7 @@ class InvisibleCharacters(Rule):
     code = "FMT004"
     name = "invisible-characters"
     summary = "Zero-width characters, stray BOMs and no-break spaces in prose"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         text = doc.text

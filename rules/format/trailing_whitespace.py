@@ -4,7 +4,7 @@ import re
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 # A line break right after a space or tab.  Searching from the (rare) line breaks is far
 # cheaper than trying a `[ \t]+` pattern at every space of the text.
@@ -43,7 +43,7 @@ class TrailingWhitespace(Rule):
     code = "FMT001"
     name = "trailing-whitespace"
     summary = "Trailing spaces or tabs at the end of a line"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         text = doc.text

@@ -3,7 +3,7 @@ from __future__ import annotations
 from omnilint import formatting
 from omnilint.document import Document
 from omnilint.model import Edit, Severity
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 
 class Unformatted(Rule):
@@ -62,7 +62,7 @@ class Unformatted(Rule):
     summary = "The document differs from its formatted form (mdformat, Obsidian-safe)"
     default_enabled = False
     enabled_by = "format"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
     options = dict(formatting.OPTIONS)
 
     check_option = staticmethod(formatting.check_option)

@@ -7,7 +7,7 @@ import yaml
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import construct, node_span, quote, readings_differ, resolve12, verify_each, walk, yaml_root
 
@@ -53,7 +53,7 @@ class AmbiguousScalar(Rule):
     code = "FM008"
     name = "front-matter-ambiguous-scalar"
     summary = "An unquoted value that YAML 1.1 and YAML 1.2 readers read differently"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         root = yaml_root(doc)

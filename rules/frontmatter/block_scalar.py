@@ -6,7 +6,7 @@ import yaml
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import construct, same_value, scalar, scalar_region, verify_each, walk, yaml_root
 
@@ -50,7 +50,7 @@ class BlockScalar(Rule):
     code = "FM004"
     name = "front-matter-block-scalar"
     summary = "A one-line value written as a block scalar, so it ends with a newline"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         root = yaml_root(doc)

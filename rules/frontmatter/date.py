@@ -6,7 +6,7 @@ import yaml
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from . import _dates
 from ._common import current, keeps_others, scalar_region, top_entries, value12, verify_each, yaml_root
@@ -80,7 +80,7 @@ class Date(Rule):
     code = "FM007"
     name = "front-matter-date"
     summary = "A date field that readers cannot parse, or not in the configured form"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
     options = {"date-format": ""}
     option_choices = {"date-format": ("", *FORMATS)}  # a typo is a configuration error (exit 2), not a finding per file
 

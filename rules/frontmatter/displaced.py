@@ -3,7 +3,7 @@ from __future__ import annotations
 from omnilint import frontmatter as fm
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 
 class Displaced(Rule):
@@ -48,7 +48,7 @@ class Displaced(Rule):
     code = "FM013"
     name = "front-matter-displaced"
     summary = "Front matter that is not at the start of the file, so readers ignore it"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
 
     def check(self, doc: Document, options: Options):
         if doc.front_matter is not None:

@@ -4,7 +4,7 @@ import yaml
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import (
     construct,
@@ -58,7 +58,7 @@ class DuplicateKey(Rule):
     code = "FM003"
     name = "front-matter-duplicate-key"
     summary = "A key given twice in the front matter"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
 
     def check(self, doc: Document, options: Options):
         root = yaml_root(doc)

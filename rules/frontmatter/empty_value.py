@@ -8,7 +8,7 @@ import yaml
 from omnilint import suppress
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import CorpusRule, Options, Span
+from omnilint.rule import CorpusContext, CorpusRule, Fixable, Options, Span
 
 from ._common import construct, current, node_span, tag_comment, top_entries, verify_each, yaml_root
 
@@ -63,7 +63,7 @@ class EmptyValue(CorpusRule):
     code = "FM006"
     name = "front-matter-empty-value"
     summary = "A front-matter field that is empty or holds a placeholder such as null or unknown"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
     options: ClassVar[dict[str, Any]] = {"placeholders": PLACEHOLDERS, "allow-empty": [], "report-empty": []}
 
     # -- per file --------------------------------------------------------------
@@ -111,7 +111,9 @@ class EmptyValue(CorpusRule):
 
     # -- the run ---------------------------------------------------------------
 
-    def check_corpus(self, facts: Mapping[str, Any], options: Options) -> Iterable[tuple[str, Any]]:
+    def check_corpus(
+        self, facts: Mapping[str, Any], options: Options, context: CorpusContext
+    ) -> Iterable[tuple[str, Any]]:
         filled: set[str] = set()
         for own in facts.values():
             filled.update(own.get("filled", ()))

@@ -7,7 +7,7 @@ import yaml
 from omnilint.document import Document
 from omnilint.frontmatter import FrontMatter, SafeLoader
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import current, keeps_others, lines, outcome, scalar, top_entries, verify_each, yaml_root
 
@@ -72,7 +72,7 @@ class InvalidYaml(Rule):
     code = "FM001"
     name = "front-matter-invalid-yaml"
     summary = "Front matter that does not parse, or a value YAML cuts short at ` #`"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
 
     def check(self, doc: Document, options: Options):
         front = doc.front_matter

@@ -11,7 +11,7 @@ import yaml
 from omnilint.document import Document
 from omnilint.frontmatter import FrontMatter
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import (
     current,
@@ -81,7 +81,7 @@ class Tags(Rule):
     code = "FM012"
     name = "front-matter-tags"
     summary = "Tags that are not a clean list of strings (leading #, duplicates, HTML escapes)"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
 
     def check(self, doc: Document, options: Options):
         root = yaml_root(doc)

@@ -7,7 +7,7 @@ import yaml
 from omnilint.document import Document
 from omnilint.frontmatter import FrontMatter
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import current, keeps_others, lines, never, outcome, verify_each, walk, yaml_front
 
@@ -56,7 +56,7 @@ class Whitespace(Rule):
     code = "FM010"
     name = "front-matter-whitespace"
     summary = "Blank lines, trailing whitespace or tab indentation inside front matter"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         front = yaml_front(doc)

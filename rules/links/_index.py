@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 
 from omnilint.document import Document
 from omnilint.markdown import Node, destination_span
-from omnilint.rule import PROJECT_FILES, ProjectFiles, Span
+from omnilint.rule import CorpusContext, ProjectFiles, Span
 
 from ._common import SCHEME, is_bracketed
 
@@ -140,8 +140,8 @@ class Project:
         self.notes: dict[str, Any] = {}  # project path of a linted file -> its facts
 
     @classmethod
-    def of(cls, facts: Mapping[str, Any], options: Mapping[str, Any]) -> Project:
-        listing: ProjectFiles | None = options.get(PROJECT_FILES)
+    def of(cls, facts: Mapping[str, Any], context: CorpusContext) -> Project:
+        listing: ProjectFiles | None = context.files
         if listing is None:  # called without the runner: only the linted files are known
             sources = {display: f["path"] or display for display, f in facts.items()}
             listing = ProjectFiles(tuple(sorted(sources.values())), sources, True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.model import Edit, Fix
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import host_in, host_of, is_web_url, keeps_structure, line_removal, unwrap_edit
 from ._proxy import parse_proxy
@@ -85,7 +85,7 @@ class DeadServiceLink(Rule):
     code = "LNK001"
     name = "dead-service-link"
     summary = "Links and images to services that are gone (omnivore.app, Omnivore's image proxy)"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
     options = {"dead-hosts": ["omnivore.app"]}
     removes_paragraphs = True  # the exporter's "Read on Omnivore" line
 

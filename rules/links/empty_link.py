@@ -3,7 +3,7 @@ from __future__ import annotations
 from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.model import Edit, Fix
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import code_like_at, is_empty_text, keeps_structure, line_removal, unwrap_edit
 
@@ -44,7 +44,7 @@ class EmptyLink(Rule):
     code = "LNK009"
     name = "empty-link"
     summary = "Links with an empty destination ([text]()) or empty, invisible text ([](url))"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
 
     def check(self, doc: Document, options: Options):
         for node in doc.links:

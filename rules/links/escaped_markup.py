@@ -4,7 +4,7 @@ import re
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 # What an HTML-escaping template engine (mustache's `{{content}}`) writes, and what it stood for.
 ESCAPES = {
@@ -66,7 +66,7 @@ class EscapedMarkup(Rule):
     code = "LNK004"
     name = "escaped-markup"
     summary = "Text HTML-escaped as a whole by an exporter (&#x60;&#x60;&#x60; fences that never render)"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
     options = {"min-count": 3}
 
     def check(self, doc: Document, options: Options):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import ENTITY, decode_entity, parsed_destination, url_holders
 
@@ -42,7 +42,7 @@ class EscapedUrl(Rule):
     code = "LNK003"
     name = "escaped-url"
     summary = "HTML character references inside link and image destinations"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         text = doc.text

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from omnilint.document import Document
-from omnilint.rule import CorpusRule, Options
+from omnilint.rule import CorpusContext, CorpusRule, Options
 
 from . import _index
 
@@ -56,9 +56,9 @@ class MissingAnchor(CorpusRule):
     def collect(self, doc: Document, options: Options) -> Any:
         return _index.collect(doc)
 
-    def check_corpus(self, facts: Mapping[str, Any], options: Options):
+    def check_corpus(self, facts: Mapping[str, Any], options: Options, context: CorpusContext):
         vault = str(options.get("vault", "obsidian")).lower()
-        project = _index.Project.of(facts, options)
+        project = _index.Project.of(facts, context)
         # Each target file's anchors, prepared on the first link to it: a file with n
         # headings and n links to them costs n, not n * n.  Local to this call, so the
         # facts of another run are never mixed in.

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import CorpusRule, Options
+from omnilint.rule import CorpusContext, CorpusRule, Fixable, Options
 
 from . import _index
 from ._common import format_destination
@@ -66,7 +66,7 @@ class MissingLocalTarget(CorpusRule):
     code = "LNK005"
     name = "missing-local-target"
     summary = "Relative links, images, wikilinks and embeds whose target file does not exist"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
     needs_files = True
     options = {"vault": "obsidian", "note-placeholders": True}
     option_choices = {"vault": ("obsidian", "logseq", "plain")}
@@ -74,10 +74,10 @@ class MissingLocalTarget(CorpusRule):
     def collect(self, doc: Document, options: Options) -> Any:
         return _index.collect(doc)
 
-    def check_corpus(self, facts: Mapping[str, Any], options: Options):
+    def check_corpus(self, facts: Mapping[str, Any], options: Options, context: CorpusContext):
         vault = str(options.get("vault", "obsidian")).lower()
         placeholders = bool(options.get("note-placeholders", True))
-        project = _index.Project.of(facts, options)
+        project = _index.Project.of(facts, context)
         for display, file_facts in facts.items():
             source = project.path_of(display, file_facts)
             for link in file_facts["links"]:

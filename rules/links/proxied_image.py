@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import is_web_url, replacement, url_holders
 from ._proxy import parse_proxy
@@ -43,7 +43,7 @@ class ProxiedImage(Rule):
     code = "LNK002"
     name = "proxied-image"
     summary = "Image and link URLs on Omnivore's image proxy whose original URL can be recovered"
-    fixable = "safe"
+    fixable = Fixable.SAFE
 
     def check(self, doc: Document, options: Options):
         text = doc.text

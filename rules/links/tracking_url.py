@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import host_in, host_of, is_web_url, replacement, url_holders
 
@@ -71,7 +71,7 @@ class TrackingUrl(Rule):
     code = "LNK010"
     name = "tracking-url"
     summary = "Tracking parameters, redirect wrappers and AMP addresses in URLs"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
     default_enabled = False
     options = {"params": TRACKING_PARAMS}
 

@@ -8,7 +8,7 @@ from typing import Any
 from omnilint.cache import DIR_NAME as CACHE_FOLDER
 from omnilint.document import Document
 from omnilint.model import Diagnostic, Severity
-from omnilint.rule import PROJECT_ROOT, CorpusRule, Options, Span
+from omnilint.rule import CorpusContext, CorpusRule, Options, Span
 
 from ._common import is_web_url
 
@@ -93,7 +93,6 @@ class UnreachableUrl(CorpusRule):
     summary = "External URLs that answer 404/410 or whose host does not resolve (network; --online)"
     default_enabled = False
     enabled_by = "online"
-    needs_root = True
     options = {
         "timeout": 10.0,
         "concurrency": 16,
@@ -136,7 +135,7 @@ class UnreachableUrl(CorpusRule):
                 urls.append([node.url.strip().partition("#")[0], Span.of(doc, node.start, node.end)])
         return {"urls": urls}
 
-    def check_corpus(self, facts: Mapping[str, Any], options: Options):
+    def check_corpus(self, facts: Mapping[str, Any], options: Options, context: CorpusContext):
         from omnilint import online  # the network side, imported only when this rule runs
 
         urls = sorted({url for file_facts in facts.values() for url, _ in file_facts["urls"]})
@@ -147,7 +146,7 @@ class UnreachableUrl(CorpusRule):
             display = next(d for d, f in sorted(facts.items()) if f["urls"])
             yield display, self._error(facts[display]["urls"][0][1], f"URLs not checked: {missing}")
             return
-        root = str(options.get(PROJECT_ROOT, "."))
+        root = context.root
         cache_file = str(options["cache-file"])
         valid_cache = cache_file_problem(cache_file) is None  # the config layer refused others; API callers too
         settings = online.OnlineSettings(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from omnilint.document import Document
 from omnilint.markdown import Node
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import keeps_structure, line_removal, normalize_label
 
@@ -47,7 +47,7 @@ class UnusedDefinition(Rule):
     code = "LNK008"
     name = "unused-definition"
     summary = "Link reference definitions and footnote definitions that nothing uses"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
     # Only link reference definitions are removed, which render as nothing: no prose goes.
     removes_paragraphs = False
 

@@ -6,7 +6,7 @@ from omnilint.rules.links.dead_service_link import is_dead_url
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import (
     Line,
@@ -104,7 +104,7 @@ class BodyMetadata(Rule):
     code = "META002"
     name = "body-metadata"
     summary = "Metadata in the body that the front matter lacks"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
     options: ClassVar[dict[str, Any]] = {"url-key": "url", "tag-line": "if-tags-key"}
     option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"tag-line": TAG_LINE_MODES}
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from omnilint.document import Document
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import (
     block_lines,
@@ -68,7 +68,7 @@ class BodyRepeatsFrontMatter(Rule):
     code = "META001"
     name = "body-repeats-front-matter"
     summary = "A body line repeats a front-matter field with the same value"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
     removes_paragraphs = True  # a metadata line whose value the front matter already holds
 
     def check(self, doc: Document, options: Options):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.model import Edit
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import SECTION_LABELS, block_lines, fold, header_lines, parse_property, remove_lines
 
@@ -77,7 +77,7 @@ class ExporterBoilerplate(Rule):
     code = "META004"
     name = "exporter-boilerplate"
     summary = "Template scaffolding with nothing under it"
-    fixable = "unsafe"
+    fixable = Fixable.UNSAFE
     removes_paragraphs = True  # template lines such as `# Full Content:`
 
     def check(self, doc: Document, options: Options):

@@ -4,7 +4,7 @@ from typing import Any, ClassVar
 
 from omnilint.document import Document
 from omnilint.markdown import Node
-from omnilint.rule import Options, Rule
+from omnilint.rule import Fixable, Options, Rule
 
 from ._common import (
     SECTION_LABELS,
@@ -100,7 +100,7 @@ class RepeatedTitleHeading(Rule):
     code = "META003"
     name = "repeated-title-heading"
     summary = "A heading repeats the document title"
-    fixable = "sometimes"
+    fixable = Fixable.SOMETIMES
     removes_paragraphs = True  # a heading that only repeats the title
     options: ClassVar[dict[str, Any]] = {"first-h1": "allow"}
     option_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"first-h1": FIRST_H1_MODES}

@@ -1,4 +1,4 @@
-"""One short content hash for the caches."""
+"""One short content hash: for the caches, and a service rules may use (DUP003's text fingerprints)."""
 
 from __future__ import annotations
 
