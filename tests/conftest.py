@@ -2,11 +2,15 @@
 
 `lint(text, *codes)` and `fix(text, *codes, unsafe=False)` run the real engine with
 only the named rules (codes or prefixes) selected, the same path the CLI takes.
+`run_omnilint(*args, cwd=...)` runs the command line as its own process, as a user does.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,35 @@ TRAPS_MISSING = (
     "(expected as ../shared/traps beside the project root; it is not part of the repository)"
 )
 FIXTURE_ARTICLES = ROOT / "tests" / "fixtures" / "articles"  # our own saved-article fixtures, always present
+SEED = ROOT / "seeds" / "000_3c66538365dce977.md"  # the bundled seed document (README's quick start)
+
+
+def run_omnilint(
+    *args: str,
+    cwd: Path,
+    stdin: str | None = None,
+    timeout: float | None = None,
+    unset: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
+    """`python -m omnilint ARGS` in `cwd` as its own process; stdout and stderr captured as text.
+
+    `unset` drops variables from the inherited environment (NO_COLOR, so a colour test sees what
+    a terminal user sees) and `env` adds some; both are read at the call, not at import.
+    """
+    environment = None
+    if unset or env:
+        environment = {k: v for k, v in os.environ.items() if k not in unset}
+        environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "omnilint", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 def rules_for(*codes: str, options: dict | None = None) -> engine.RuleList:
