@@ -20,7 +20,15 @@ newlines, trailing spaces, zero-width characters and `&nbsp;`.  The false-positi
 traps (`#Omnivore` tags, code that lost its fences and repeats, `['bitset'][index]`,
 escaped `!\\[\\]()`, Logseq date links) are in as well.
 
-The same --files and --seed always give byte-identical files.
+`--real` makes the files as dense in findings as real vaults are (the generated default
+gives ~9 findings per file, the 2,139 real files of issue 19 ~22): more trailing spaces,
+zero-width characters sprinkled through CJK pages (copied from web pages that use them as
+line-break hints), runs of blank lines, HTML-escaped URLs outside the `{{content}}` vault,
+links to local notes and anchors (some missing), and reference pages (a cheat sheet or
+manual saved whole: thousands of in-page links to hundreds of headings, one per ~700
+files).  Without `--real` the output is byte-identical to what it was before the flag.
+
+The same --files, --seed and --real always give byte-identical files.
 """
 
 from __future__ import annotations
@@ -89,7 +97,8 @@ LOCALISED_DATES = [
 class Writer:
     """Builds one corpus deterministically from a seed."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, real: bool = False) -> None:
+        self.real = real
         self.rng = random.Random(seed)
         self.sentences = [self._sentence(False) for _ in range(4000)]
         self.cjk_sentences = [self._sentence(True) for _ in range(3000)]
@@ -158,6 +167,8 @@ class Writer:
         roll = r.random()
         if roll < 0.62:
             text = self.paragraph(cjk)
+            if self.real:
+                return self.real_defects(text, cjk, f)
             if f["zero_width"] and r.random() < 0.1:
                 text = text.replace(" ", "\u200b ", 1) if not cjk else text[:5] + "\u200b" + text[5:]
             if f["nbsp"] and r.random() < 0.15:
@@ -205,6 +216,41 @@ class Writer:
         if roll < 0.95:
             return "Escaped text like !\\[\\]() and [[Jan 31st, 2023]] and #hashtag inside prose."
         return self.paragraph(cjk)
+
+    def real_defects(self, text: str, cjk: bool, f: dict) -> str:
+        """A paragraph with the defects of real saved pages, at their rates (--real)."""
+        r = self.rng
+        if f["zero_width"] and r.random() < (0.5 if cjk else 0.15):
+            # Web pages put U+200B (and U+FEFF, U+200C) between CJK phrases as break hints.
+            cuts = sorted(r.sample(range(1, len(text)), min(len(text) - 1, r.randint(1, 3)))) if len(text) > 1 else []
+            pieces, last = [], 0
+            for cut in cuts:
+                pieces += [text[last:cut], r.choice(["\u200b", "\u200b", "\ufeff", "\u200c"])]
+                last = cut
+            text = "".join(pieces) + text[last:]
+        if f["nbsp"] and r.random() < 0.3:
+            text = text.replace(" ", "&nbsp;", 1)
+        if f["escaped_urls"] and r.random() < 0.5:
+            text += f" [{r.choice(WORDS)}]({self.url().replace('/', '&#x2F;')})"
+        if f["local_links"] and r.random() < 0.3:
+            text += " " + self.local_link()
+        if f["trailing"] and r.random() < 0.5:
+            text += r.choice(["  ", " ", "   ", "\t", " \u3000"])
+        if f["blank_runs"] and r.random() < 0.3:
+            text += "\n\n"  # three blank lines before the next block
+        return text
+
+    def local_link(self) -> str:
+        """A link to another note, an attachment or an anchor; some of them lead nowhere."""
+        r = self.rng
+        roll = r.random()
+        if roll < 0.3:
+            return f"[see]({r.choice(['../attachments/', 'assets/', ''])}{r.choice(WORDS)}-{r.randint(1, 40)}.png)"
+        if roll < 0.6:
+            return f"[[{r.choice(WORDS).capitalize()} {r.choice(WORDS)}]]"
+        if roll < 0.8:
+            return f"[section](#{r.choice(WORDS)}-{r.choice(WORDS)})"
+        return f"[notes]({r.choice(WORDS)}.md#{r.choice(WORDS)})"
 
     def image(self, f: dict) -> str:
         r = self.rng
@@ -309,6 +355,26 @@ def omnivore(w: Writer, title: str, url: str, cjk: bool, f: dict, size: int) -> 
     return text + w.body(size - len(text.encode()), cjk, f)
 
 
+def reference_page(w: Writer, title: str, url: str, cjk: bool, f: dict, size: int) -> str:
+    """A manual or cheat sheet saved whole (--real): hundreds of headings, a table of contents
+    and thousands of in-page links to them, a few to headings that are not there."""
+    r = w.rng
+    headings = [f"{w.title(cjk)[:40]} {n}" for n in range(r.randint(250, 300))]
+    slugs = ["-".join(h.lower().split()) for h in headings]
+    fm = front([f'title: "{title}"', f'source: "{url}"', f"created: {w.date()[:10]}", 'tags: ["clippings"]'])
+    parts = [fm + f"# {title}", "## Contents", "\n".join(f"- [{h}](#{s})" for h, s in zip(headings, slugs))]
+    links = r.randint(2300, 2700) - len(headings)
+    per_section = max(1, links // len(headings))
+    for heading in headings:
+        parts.append(f"## {heading}")
+        refs = []
+        for _ in range(per_section):
+            target = r.choice(slugs) if r.random() < 0.97 else f"{r.choice(WORDS)}-{r.randint(1, 9)}"
+            refs.append(f"[{r.choice(WORDS)}](#{target})")
+        parts.append(w.paragraph(cjk) + " See " + ", ".join(refs) + ".")
+    return "\n\n".join(parts)
+
+
 def readwise(w: Writer, title: str, url: str, cjk: bool, f: dict, size: int) -> str:
     r = w.rng
     fm = front([f"author: {w.title(cjk)[:24]}", "aliases:", f"  - {title}", "tags:", "  - readwise/articles",
@@ -380,8 +446,21 @@ def safe_name(title: str) -> str:
     return title.strip()[:120] or "untitled"
 
 
-def defects(rng: random.Random, vault: int, template) -> dict:
+def defects(rng: random.Random, vault: int, template, real: bool = False) -> dict:
     escaped_vault = vault == 3  # one vault used {{content}}: escaped URLs and fences everywhere
+    found = _defects(rng, vault, template, escaped_vault)
+    if real:  # drawn after the others: without --real the random sequence is what it always was
+        found.update(
+            trailing=rng.random() < 0.6,
+            zero_width=rng.random() < 0.35,
+            escaped_urls=rng.random() < 0.45,
+            local_links=rng.random() < 0.5,
+            blank_runs=rng.random() < 0.4,
+        )
+    return found
+
+
+def _defects(rng: random.Random, vault: int, template, escaped_vault: bool) -> dict:
     return {
         "era": weighted(rng, OMNIVORE_ERAS),
         "proxy": template is omnivore and rng.random() < 0.35,
@@ -401,21 +480,26 @@ def defects(rng: random.Random, vault: int, template) -> dict:
     }
 
 
-def generate(out: Path, files: int, seed: int) -> list[int]:
-    w = Writer(seed)
+def generate(out: Path, files: int, seed: int, real: bool = False) -> list[int]:
+    w = Writer(seed, real)
     r = w.rng
     sizes: list[int] = []
     giants = set(r.sample(range(files), max(1 if files >= 200 else 0, files // 500))) if files else set()
+    references = set(r.sample(range(files), max(1, files // 700))) if real and files else set()
     made = 0
     while made < files:
         vault = r.randrange(len(VAULTS))
         template = weighted(r, TEMPLATES)
         cjk = vault in (2, 5) or r.random() < 0.12
-        f = defects(r, vault, template)
+        f = defects(r, vault, template, real)
         size = r.randint(400_000, 700_000) if made in giants else file_size(r)
         title = w.title(cjk)
         url = w.url()
-        text = template(w, title, url, cjk, f, size)
+        if made in references:
+            template = clipper  # saved with the Web Clipper, into its folder
+            text = reference_page(w, title, url, cjk, f, size)
+        else:
+            text = template(w, title, url, cjk, f, size)
         text = text.rstrip("\n") + ("" if f["no_final_newline"] else "\n")
         folder = out / VAULTS[vault] / {omnivore: "Omnivore", readwise: "Readwise/Articles", clipper: "Clippings",
                                         raindrop: "Raindrop", markdownload: "MarkDownload", logseq: "pages"}[template]  # fmt: skip
@@ -462,15 +546,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default=None, help="folder to create (default: /tmp/omnibench/corpus-<files>-<seed>)")
     p.add_argument("--force", action="store_true", help="replace the folder if it exists")
+    p.add_argument("--real", action="store_true", help="real vaults' finding density (see above)")
     args = p.parse_args(argv)
-    out = Path(args.out or f"/tmp/omnibench/corpus-{args.files}-{args.seed}")
+    out = Path(args.out or f"/tmp/omnibench/corpus-{args.files}-{args.seed}{'-real' if args.real else ''}")
     if out.exists():
         if not args.force:
             print(f"{out} exists (use --force to replace it)", file=sys.stderr)
             return 1
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    print(f"{out}: {describe(generate(out, args.files, args.seed))}")
+    print(f"{out}: {describe(generate(out, args.files, args.seed, args.real))}")
     return 0
 
 

@@ -1,35 +1,40 @@
 """The result cache: file content + effective config + omnilint code → findings and corpus facts.
 
-A run over an unchanged corpus re-reads every file but re-lints none: each file's
-per-file findings (with their fixes and edit positions) and its corpus-rule facts
-are stored as plain JSON, and the corpus phase re-runs from the facts, so corpus
-rules stay right when only a partner file changed.
+A run over an unchanged corpus re-lints nothing and reads no file whose size and times
+are unchanged: each file's per-file findings (with their fixes and edit positions) and
+its corpus-rule facts are stored as plain JSON text, and each corpus rule's findings are
+stored under a hash of all its facts and the file listing (cache_format.py: the forms).
 
-Layout (one small JSON file per checked file, bounded: a file's entry is replaced
-when its content changes):
+Layout (one SQLite database per scope, omnilint/store.py; a file's row is replaced when its
+content changes):
 
     <cache dir>/
       .gitignore, CACHEDIR.TAG
-      v2/<scope>/<hh>/<path hash>.json    {"path": relpath, "sha": content hash, ...}
-      v2/<scope>/last-used
+      v4/<scope>/results.sqlite           files: path -> relpath, size, mtime, ctime, sha, findings, facts
+                                          corpus: hash of all facts + options -> the corpus phase's findings
+      v4/<scope>/last-used
 
 `scope` hashes the omnilint version, the parser and YAML versions, the code of
 the engine and of every rule module (their files' sizes and mtimes, so an edited
 rule never serves stale results), and the effective config (RuleSet.fingerprint).
-An entry is used only when the file's path *and* content hash match.
+An entry is used only when the file's path and content hash match; the content is not
+read or hashed again when its size, mtime and ctime (nanoseconds) are the ones recorded
+with the hash (recorded only for files unchanged for a few seconds: store.stat_key).
 
-Safe to share between concurrent runs and worker processes: an entry is written
-to a temporary file and renamed over the old one (atomic on POSIX and Windows),
-so a reader sees a whole old entry, a whole new one, or none; an entry that does
-not parse is a miss.  No pickle: nothing in the cache is ever executed.
+Safe to share between concurrent runs and worker processes: SQLite's locks and WAL
+journal (store.py says why); an entry that does not decode is a miss; a database that
+is damaged, foreign or locked for too long is "no cache" with one warning.  No pickle:
+nothing in the cache is ever executed.  Old `v2`/`v3` folders (one JSON file per note)
+are left alone.
 
 Rules must not read anything but their Document (the brief's contract); rules
 that do (the network rules behind `--online`) make their files uncacheable.
 
 The cache folder sits inside a vault that may have been downloaded, so it is untrusted:
-- it is never followed through a symbolic link: if the cache folder, `v2`, a scope or an
-  entry folder is a link (or not a folder), the cache is refused (`unsafe_reason`) or
-  that store is skipped, and omnilint runs without it;
+- it is never followed through a symbolic link: if the cache folder, `v4` or a scope folder is a
+  link (or not a folder), or the database (or its -wal/-shm/-journal file) is a link, not a
+  regular file or a hard link, the cache is refused (`unsafe_reason`) or that scope is skipped
+  with a warning, and omnilint runs without it;
 - pruning removes only scope folders this code made (a 20-hex-digit name holding its
   `last-used` marker), never through a link;
 - an entry never decides what `fix --write` writes (runner.process): a hit may say
@@ -38,7 +43,6 @@ The cache folder sits inside a vault that may have been downloaded, so it is unt
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
@@ -46,12 +50,24 @@ import sys
 import time
 
 from . import __version__
-from .hashing import digest
+from .cache_format import PACKED_FIELDS as PACKED_FIELDS
+from .cache_format import Strings as Strings
+from .cache_format import corpus_key as corpus_key
+from .cache_format import dump_diagnostic as dump_diagnostic
+from .cache_format import load_diagnostic as load_diagnostic
+from .cache_format import pack_corpus_findings as pack_corpus_findings
+from .cache_format import pack_diagnostics as pack_diagnostics
+from .cache_format import pack_facts as pack_facts
+from .cache_format import unpack_corpus_findings as unpack_corpus_findings
+from .cache_format import unpack_diagnostics as unpack_diagnostics
+from .cache_format import unpack_facts as unpack_facts
 from .codes import ERROR_CODES
-from .model import Applicability, Diagnostic, Edit, Fix, Severity
+from .hashing import digest
+from .model import Diagnostic
+from .store import Store, stat_key, warn
 
 DIR_NAME = ".omnilint_cache"
-FORMAT = "v3"  # v2: facts are JSON text per rule; v3: findings by field name
+FORMAT = "v4"  # v2: facts are JSON text per rule; v3: findings by field name; v4: one SQLite file per scope
 # When a new scope (version × code × config) is created, older scopes are removed if unused
 # for a day, and beyond the most recently used few: after an upgrade or a config change
 # they are dead weight, while two configs used side by side keep theirs.
@@ -63,8 +79,6 @@ UNCACHEABLE_CODES = ERROR_CODES
 SCOPE_NAME = re.compile(r"[0-9a-f]{20}")
 MARKER = "last-used"
 
-_SEVERITY = {s.value: s for s in Severity}
-_APPLICABILITY = {a.value: a for a in Applicability}
 
 
 # -- what a rule set's results depend on --------------------------------------
@@ -121,89 +135,16 @@ def cacheable(rules: list) -> bool:
     return not any(r.enabled_by == "online" or not r.cacheable for r, _ in rules)
 
 
-# -- diagnostics as plain data -----------------------------------------------------
-# Stored by field name (a new field cannot shift the others); every field of Diagnostic,
-# Fix and Edit makes the round trip (tests/test_cache.py checks it over generated values).
-
-
-def dump_diagnostic(d: Diagnostic) -> dict:
-    row: dict = {
-        "code": d.code, "name": d.name, "message": d.message, "start": d.start, "end": d.end,
-        "severity": d.severity.value, "line": d.line, "column": d.column, "end_line": d.end_line,
-        "end_column": d.end_column,
-    }  # fmt: skip
-    if d.fix is not None:
-        f = d.fix
-        row["fix"] = {
-            "applicability": f.applicability.value, "message": f.message, "preserves_render": f.preserves_render,
-            "final": f.final, "edits": [{"start": e.start, "end": e.end, "content": e.content} for e in f.edits],
-        }  # fmt: skip
-    if d.data is not None:
-        row["data"] = d.data
-    if d.edit_positions is not None:
-        row["edit_positions"] = d.edit_positions
-    return row
-
-
-def load_diagnostic(row: dict, share=None) -> Diagnostic:
-    """A Diagnostic from its stored form; `share` (str -> str) keeps one object per equal string."""
-    share = share or (lambda text: text)
-    fix = None
-    stored = row.get("fix")
-    if stored is not None:
-        edits = tuple(
-            Edit(e["start"], e["end"], share(e["content"]) if len(e["content"]) < 3 else e["content"])
-            for e in stored["edits"]
-        )
-        fix = Fix(edits, _APPLICABILITY[stored["applicability"]], share(stored["message"]),
-                  bool(stored["preserves_render"]), bool(stored["final"]))  # fmt: skip
-    positions = row.get("edit_positions")
-    return Diagnostic(
-        share(row["code"]), share(row["name"]), share(row["message"]), row["start"], row["end"],
-        _SEVERITY[row["severity"]], fix, row["line"], row["column"], row["end_line"], row["end_column"],
-        row.get("data"), [tuple(p) for p in positions] if positions is not None else None,
-    )  # fmt: skip
-
-
-class Strings:
-    """One object for all equal strings: a run over 20,000 files holds ~200,000 findings whose
-    codes, names and most messages repeat; JSON decoding (or unpickling a worker's results)
-    would make a copy of each."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, str] = {}
-
-    def __call__(self, text: str) -> str:
-        return self._known.setdefault(text, text)
-
-
 class Entry:
     """One file's cached results: per-file findings and corpus facts."""
 
-    __slots__ = ("corpus_rules", "diagnostics", "facts")
+    __slots__ = ("corpus_rules", "diagnostics", "facts", "sha")
 
-    def __init__(self, diagnostics: list[Diagnostic], facts: dict[str, str], corpus_rules: list[str]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], facts: dict[str, str], corpus_rules: list[str], sha: str = "") -> None:
         self.diagnostics = diagnostics
         self.facts = facts
         self.corpus_rules = corpus_rules
-
-
-def entry_json(relpath: str, sha: str, diagnostics: list[Diagnostic], facts_json: str, corpus_rules: list[str]) -> str:
-    """The entry's text; `facts_json` (rule code -> facts as JSON text) is already encoded."""
-    head = json.dumps(
-        {
-            "path": relpath,
-            "sha": sha,
-            "corpus_rules": corpus_rules,
-            "diagnostics": [dump_diagnostic(d) for d in diagnostics],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return f'{head[:-1]},"facts":{facts_json}}}'
-
-
-# -- the store ---------------------------------------------------------------------
+        self.sha = sha  # the content hash the entry was stored under
 
 
 class Cache:
@@ -211,32 +152,36 @@ class Cache:
 
     def __init__(self, directory: str) -> None:
         self.directory = os.path.abspath(directory)
-        self._scopes: dict[int, str | None] = {}  # id(RuleSet) -> scope folder, None = uncacheable
+        self._scopes: dict[tuple[int, str], str | None] = {}  # (id(RuleSet), vault) -> scope folder, None = uncacheable
         self._rulesets: list = []  # keeps the RuleSets alive so their ids stay unique
         self._made: set[str] = set()
         self._ready: set[str] = set()  # scope folders prepared in this process
         self._token = os.urandom(4).hex()
         self._fingerprints: dict[frozenset, str] = {}  # rule classes -> code fingerprint
+        self._stores: dict[str, Store] = {}  # scope folder -> its database
+        self.quiet = False  # worker processes: the parent has said why a store is unusable
+        self._warned: set[str] = set()
         self.strings = Strings()
         self.hits = self.misses = self.writes = 0
 
     # scope ------------------------------------------------------------------
-    def scope(self, ruleset) -> str | None:
-        """The folder holding entries for files governed by `ruleset` (None: do not cache)."""
-        key = id(ruleset)
+    def scope(self, ruleset, vault: str = "obsidian") -> str | None:
+        """The folder of entries for files governed by `ruleset` and read as `vault` (a Logseq
+        page's findings differ from the same text's elsewhere), or None: do not cache."""
+        key = (id(ruleset), vault)
         if key not in self._scopes:
             self._rulesets.append(ruleset)
-            self._scopes[key] = self._open_scope(ruleset)
+            self._scopes[key] = self._open_scope(ruleset, vault)
         return self._scopes[key]
 
-    def _open_scope(self, ruleset) -> str | None:
+    def _open_scope(self, ruleset, vault: str) -> str | None:
         if not cacheable(ruleset.rules):
             return None
         classes = frozenset(type(r) for r, _ in ruleset.rules)
         code = self._fingerprints.get(classes)
         if code is None:
             code = self._fingerprints[classes] = code_fingerprint(sorted(classes, key=lambda r: r.code))
-        name = digest(f"{FORMAT}\n{__version__}\n{code}\n{ruleset.fingerprint}")[:20]
+        name = digest(f"{FORMAT}\n{__version__}\n{code}\n{ruleset.fingerprint}\n{vault}")[:20]
         folder = os.path.join(self.directory, FORMAT, name)
         if folder not in self._ready:
             try:
@@ -287,34 +232,103 @@ class Cache:
                 shutil.rmtree(path, ignore_errors=True)
 
     # entries ---------------------------------------------------------------------
-    @staticmethod
-    def entry_path(scope: str, abspath: str) -> str:
-        name = digest(abspath)
-        return os.path.join(scope, name[:2], name + ".json")
+    def _store(self, scope: str) -> Store | None:
+        found = self._stores.get(scope)
+        if found is None:
+            found = self._stores[scope] = Store(scope)
+        if found.broken is not None:
+            if found.broken not in self._warned and not self.quiet:
+                self._warned.add(found.broken)
+                warn(found.broken)
+            return None
+        return found
 
-    def load(self, scope: str, abspath: str, relpath: str, sha: str) -> Entry | None:
+    def has_entries(self, scope: str) -> bool:
+        store = self._store(scope)
+        found = store is not None and store.has_entries()
+        self._store(scope)  # say so if the database turned out unusable
+        return found
+
+    def load(self, scope: str, abspath: str, relpath: str, sha: str, key: tuple | None = None) -> Entry | None:
+        """The entry of `abspath` if it was stored for content `sha`; `key` (store.stat_key of
+        the file as read) is recorded with a hit whose recorded size and times differ."""
+        row = self._row(scope, abspath, relpath)
+        if row is None or row[4] != sha:
+            self.misses += 1
+            return None
+        entry = self._entry(row)
+        if entry is not None and key is not None and tuple(row[1:4]) != key:
+            self._stores[scope].put_stat(abspath, key)
+        return entry
+
+    def load_unchanged(self, scope: str, abspath: str, relpath: str, st: os.stat_result) -> Entry | None:
+        """The entry of `abspath` if the file's size, mtime and ctime are the ones recorded with
+        its content hash: the file is then neither read nor hashed.  None: read it."""
+        key = stat_key(st)
+        if key is None:
+            return None
+        row = self._row(scope, abspath, relpath)
+        if row is None or row[1] is None or tuple(row[1:4]) != key:
+            return None  # not a miss yet: the caller reads the file and asks by content
+        return self._entry(row)
+
+    def _row(self, scope: str, abspath: str, relpath: str) -> tuple | None:
+        store = self._store(scope)
+        row = store.get(abspath) if store is not None else None
+        if row is None or row[0] != relpath:
+            self._store(scope)
+            return None
+        return row
+
+    def _entry(self, row: tuple) -> Entry | None:
         try:
-            fd = os.open(self.entry_path(scope, abspath), os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    raise ValueError("not a regular file")
-                raw = json.loads(handle.read())  # bytes: no text-layer decoding pass
-            if raw["sha"] != sha or raw["path"] != relpath:
-                self.misses += 1
-                return None
-            entry = Entry([load_diagnostic(row, self.strings) for row in raw["diagnostics"]], raw["facts"], raw["corpus_rules"])
-        except (OSError, ValueError, KeyError, TypeError):
-            self.misses += 1  # absent, half-written by a killed run, or from a foreign tool: a miss
+            facts = unpack_facts(row[6])
+            entry = Entry(unpack_diagnostics(row[5], self.strings), facts, list(facts), row[4])
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            self.misses += 1  # written by something else: a miss (the row is replaced)
             return None
         self.hits += 1
         return entry
 
-    def store(self, scope: str, abspath: str, text: str) -> None:
-        try:
-            self._write(self.entry_path(scope, abspath), text)
+    def store(self, scope: str, abspath: str, relpath: str, sha: str, key: tuple | None, diagnostics: str, facts: str) -> None:
+        """Queue the entry of `abspath` (written by flush(), or when many are queued).
+        `key`: store.stat_key of the file as read before hashing it, None if it was not
+        read as stored (a fix) or changed too recently."""
+        store = self._store(scope)
+        if store is not None:
+            store.put(abspath, relpath, key, sha, diagnostics, facts)
             self.writes += 1
-        except OSError:
-            pass  # a full disk or a read-only cache must not fail the run
+
+    def corpus_findings(self, scope: str, key: str, known: dict) -> list[tuple[str, Diagnostic]] | None:
+        """The corpus phase's findings stored under `key` (corpus_key), each for a display path
+        in `known`; None when there are none or they do not decode (the rule runs)."""
+        store = self._store(scope)
+        text = store.corpus_get(key) if store is not None else None
+        if text is None:
+            return None
+        try:
+            found = unpack_corpus_findings(text, self.strings)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return None
+        return found if all(display in known for display, _ in found) else None
+
+    def corpus_put(self, scope: str, key: str, body: str) -> None:
+        store = self._store(scope)
+        if store is not None:
+            store.corpus_put(key, body)
+
+    def flush(self) -> None:
+        """Write every queued entry (one transaction per scope); called at the end of a run
+        and by workers after each chunk of files."""
+        for scope, store in list(self._stores.items()):
+            store.flush()
+            self._store(scope)
+
+    def close(self) -> None:
+        """Flush and close every database (they reopen when used again)."""
+        self.flush()
+        for store in self._stores.values():
+            store.close()
 
     def _write(self, path: str, text: str) -> None:
         folder = os.path.dirname(path)

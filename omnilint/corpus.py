@@ -1,7 +1,9 @@
 """The cross-file phase: every corpus rule once over the facts all files collected, and
 (in fix mode) the corpus rules' fixes.
 
-Facts arrive as JSON text (from workers or the cache) and are decoded one rule at a time.
+Facts arrive as JSON text (from workers or the cache) and are decoded one rule at a time,
+only when the rule's findings are not in the cache (check mode: they are stored under a
+hash of all its facts, the root and the project's file listing).
 A corpus fix on a file whose facts came from the cache is applied only when the facts
 collected again from the text about to be edited are the same.
 """
@@ -35,28 +37,41 @@ def corpus_phase(results: list[FileResult], session: Session, progress=None) -> 
         return
     index = {r.display: r for r in results}
     listings: dict[tuple[str, ...], ProjectFiles] = {}
+    # Check mode only: a corpus finding from the cache never supplies a fix that is written.
+    cache = session.cache if session.job.mode == "check" else None
     for number, (code, texts) in enumerate(sorted(by_code.items())):
         if progress:
             progress("cross-file rules", number, len(by_code))
-        facts = {display: json.loads(text) for display, text in texts.items()}  # one rule's at a time
-        first = index[next(iter(facts))]
+        first = index[next(iter(texts))]
         rule, options = _corpus_rule(first, code, session)
         if rule is None:
             continue
         listing = None
         if rule.needs_files:
-            key = tuple(facts)
+            key = tuple(texts)
             if key not in listings:  # one walk per set of files, shared by the rules that need it
-                listings[key] = project_files([index[d] for d in facts], session)
+                listings[key] = project_files([index[d] for d in texts], session)
             listing = listings[key]
         settings = session.settings_for(first.path)
         root = str(settings.root) if settings.source is not None else os.getcwd()
-        try:
-            for display, d in rule.check_corpus(facts, options, CorpusContext(root, listing)):
-                index[display].diagnostics.append(d)
-        except Exception as exc:  # noqa: BLE001
-            msg = f"corpus rule {code} crashed: {type(exc).__name__}: {exc}; please report it"
-            first.diagnostics.append(Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1))
+        cache_dir = session.job.cache_dir or result_cache.default_directory(root)
+        # The rule's findings are cached under a hash of all its facts, the root and the file
+        # listing (its code and options are the scope's): a warm run decodes no facts.
+        scope = cache.scope(session.ruleset(settings)) if cache is not None else None
+        stored = result_cache.corpus_key(code, texts, root, listing) if scope is not None else None
+        found = cache.corpus_findings(scope, stored, index) if cache is not None and scope and stored else None
+        if found is None:
+            facts = {display: json.loads(text) for display, text in texts.items()}  # one rule's at a time
+            try:
+                found = list(rule.check_corpus(facts, options, CorpusContext(root, listing, cache_dir)))
+            except Exception as exc:  # noqa: BLE001
+                msg = f"corpus rule {code} crashed: {type(exc).__name__}: {exc}; please report it"
+                first.diagnostics.append(Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1))
+                continue
+            if cache is not None and scope and stored:
+                cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found))
+        for display, d in found:
+            index[display].diagnostics.append(d)
 
 
 def project_files(results: list[FileResult], session: Session) -> ProjectFiles:
@@ -106,7 +121,7 @@ def apply_corpus_fixes(results: list[FileResult], session: Session) -> None:
             continue
         batch = non_overlapping(allowed)
         new = apply_edits(text, (e for d in batch if d.fix is not None for e in d.fix.edits))
-        why = verify(text, new, batch)
+        why = verify(text, new, batch, session.vault_for(r.path) == "logseq")
         if why is not None:
             r.rejected.extend(Rejected(d, why) for d in batch)
             continue
@@ -121,7 +136,7 @@ def _facts_still_hold(r: FileResult, fixes: list[Diagnostic], session: Session) 
     cache are collected again from the text about to be edited and must be the same
     (a forged or damaged cache entry never decides what is written)."""
     codes = {d.code for d in fixes}
-    doc = Document(r.new_text or "", r.relpath)
+    doc = Document(r.new_text or "", r.relpath, session.vault_for(r.path))
     for rule, options in session.ruleset_for(r.path).rules_for(r.relpath):
         if rule.code in codes and isinstance(rule, CorpusRule):
             try:

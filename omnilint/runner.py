@@ -68,6 +68,8 @@ def run(
     per_file = (lambda done, total: progress("checking", done, total)) if progress else None
     results = _process_all(tasks, session, jobs, per_file)
     corpus_phase(results, session, progress)
+    if session.cache is not None:
+        session.cache.close()  # this process's new entries and corpus results in one transaction; handles released
     if job.mode == "fix":
         apply_corpus_fixes(results, session)
     results.extend(found.problems)
@@ -90,39 +92,33 @@ def _process_all(tasks: list[Task], session: Session, jobs: int | None, progress
     results: list[FileResult | None] = [None] * len(tasks)
     todo = list(range(len(tasks)))
     done = 0
-    with parallel.ManualGC() as collector:
-        if tasks and _cache_has_entries(tasks[0], session):
-            todo = []
-            for i, task in enumerate(tasks):
-                results[i] = lookup(task, session)
-                if results[i] is None:
-                    todo.append(i)
-                else:
-                    done += 1
-                    if progress:
-                        progress(done, len(tasks))
-                collector.after(task)
-        workers = parallel.worker_count(jobs, len(todo))
-        if workers > 1:
-            report = (lambda n, _: progress(done + n, len(tasks))) if progress else None
-            for i, result in zip(todo, parallel.run_parallel([tasks[i] for i in todo], session.job, workers, report)):
-                _share_strings(result, session.strings)
-                results[i] = result
-        else:
-            for i in todo:
-                results[i] = process(tasks[i], session)
-                collector.after(tasks[i])
+    if tasks and _cache_has_entries(tasks[0], session):
+        todo = []
+        for i, task in enumerate(tasks):
+            results[i] = lookup(task, session)
+            if results[i] is None:
+                todo.append(i)
+            else:
                 done += 1
                 if progress:
                     progress(done, len(tasks))
+    workers = parallel.worker_count(jobs, len(todo))
+    if workers > 1:
+        if session.cache is not None:
+            # No database connection may cross a fork (SQLite's rule): close ours; it
+            # reopens for the corpus phase.  Workers open their own.
+            session.cache.close()
+        report = (lambda n, _: progress(done + n, len(tasks))) if progress else None
+        found = parallel.run_parallel([tasks[i] for i in todo], session.job, workers, report, session.strings)
+        for i, result in zip(todo, found):
+            results[i] = result  # its findings' strings are shared with the run's (run_parallel)
+    else:
+        for i in todo:
+            results[i] = process(tasks[i], session)
+            done += 1
+            if progress:
+                progress(done, len(tasks))
     return results  # type: ignore[return-value]
-
-
-def _share_strings(result: FileResult, share) -> None:
-    """Results unpickled from a worker carry their own copy of every code, name and message;
-    sharing equal strings keeps the memory of a 20,000-file run in check."""
-    for d in result.diagnostics:
-        d.code, d.name, d.message = share(d.code), share(d.name), share(d.message)
 
 
 def _cache_has_entries(task: Task, session: Session) -> bool:
@@ -130,16 +126,10 @@ def _cache_has_entries(task: Task, session: Session) -> bool:
     if session.cache is None or task.path == STDIN:
         return False
     try:
-        scope = session.cache.scope(session.ruleset_for(task.path))
+        scope = session.cache.scope(session.ruleset_for(task.path), session.vault_for(task.path))
     except cfg.ConfigError:
         return False  # process() reports it per file
-    if scope is None:
-        return False
-    try:
-        with os.scandir(scope) as entries:
-            return any(e.is_dir() for e in entries)
-    except OSError:
-        return False
+    return scope is not None and session.cache.has_entries(scope)
 
 
 def write_results(results: list[FileResult], roots: Iterable[str] | None = None, progress=None) -> None:

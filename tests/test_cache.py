@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,21 @@ from omnilint import cache as result_cache
 from omnilint import config as cfg
 from omnilint import engine, runner
 from omnilint.model import Applicability, Diagnostic, Edit, Fix, Severity
+
+
+def databases(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.glob(f"{result_cache.FORMAT}/*/results.sqlite"))
+
+
+def stored_rows(cache_dir: Path) -> list[tuple]:
+    """Every stored entry: (path, relpath, size, mtime, ctime, sha, diagnostics, facts)."""
+    import sqlite3
+
+    rows = []
+    for db in databases(cache_dir):
+        with closing(sqlite3.connect(db)) as connection:
+            rows.extend(connection.execute("SELECT * FROM files ORDER BY path").fetchall())
+    return rows
 
 
 def lint_run(root: Path, cache_dir: Path | None, mode: str = "check", select=None, write: bool = False):
@@ -67,7 +83,7 @@ _edits = st.builds(
 )
 _fixes = st.builds(
     Fix, st.lists(_edits, min_size=1, max_size=4).map(tuple), st.sampled_from(list(Applicability)), _text,
-    st.booleans(), st.booleans(),
+    st.booleans(),
 )
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _text,
@@ -83,9 +99,22 @@ _diagnostics = st.builds(
 
 @given(_diagnostics)
 def test_every_field_of_a_finding_survives_the_cache_round_trip(d: Diagnostic):
-    """By field name, through JSON text: Fix.final and preserves_render, data, edit positions included."""
+    """By field name, through JSON text: Fix.preserves_render, data, edit positions included."""
     row = json.loads(json.dumps(result_cache.dump_diagnostic(d), ensure_ascii=False))
     assert result_cache.load_diagnostic(row, result_cache.Strings()) == d
+
+
+@given(st.lists(_diagnostics, max_size=3))
+def test_every_field_of_a_finding_survives_the_stores_compact_form(diagnostics: list[Diagnostic]):
+    """What the SQLite store holds (fields by position), through JSON text, back to equal findings."""
+    packed = result_cache.pack_diagnostics(diagnostics)
+    assert result_cache.unpack_diagnostics(packed, result_cache.Strings()) == diagnostics
+
+
+@given(st.dictionaries(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1), _json_values, max_size=4))
+def test_facts_survive_the_stores_compact_form(values: dict):
+    facts = {code: json.dumps(value, ensure_ascii=False) for code, value in values.items()}
+    assert result_cache.unpack_facts(result_cache.pack_facts(facts)) == facts
 
 
 def test_unchanged_corpus_is_served_from_the_cache_with_identical_results(vault: Path, tmp_path: Path):
@@ -229,12 +258,15 @@ def test_fix_preview_does_not_replace_the_entry_of_what_is_on_disk(vault: Path, 
 
 
 def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(vault: Path, tmp_path: Path):
+    import sqlite3
+
     cache_dir = tmp_path / "cache"
     cold = lint_run(vault, cache_dir)
-    entries = sorted(cache_dir.rglob("*.json"))
+    entries = stored_rows(cache_dir)
     assert len(entries) == len(cold.files)
-    entries[0].write_text('{"path": "x", "sha": ', encoding="utf-8")  # a run killed mid-write elsewhere
-    entries[1].write_text("[1, 2, 3]", encoding="utf-8")
+    with closing(sqlite3.connect(databases(cache_dir)[0])) as db, db:
+        db.execute("UPDATE files SET diagnostics = ? WHERE path = ?", ('[{"code": "x", "sha": ', entries[0][0]))
+        db.execute("UPDATE files SET diagnostics = ?, facts = ? WHERE path = ?", ("[1, 2, 3]", "A\x00x\x00B", entries[1][0]))
     warm = lint_run(vault, cache_dir)
     assert sum(not f.cached for f in warm.files) == 2
     assert as_data(warm) == as_data(cold)
@@ -245,9 +277,13 @@ def test_no_temporary_files_are_left_and_entries_are_plain_json(vault: Path, tmp
     cache_dir = tmp_path / "cache"
     lint_run(vault, cache_dir)
     assert not list(cache_dir.rglob("*.tmp"))
-    for path in cache_dir.rglob("*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        assert set(data) == {"path", "sha", "corpus_rules", "diagnostics", "facts"}
+    assert len(databases(cache_dir)) == 1
+    rows = stored_rows(cache_dir)
+    assert rows
+    for _path, relpath, _size, _mtime, _ctime, sha, diagnostics, facts in rows:
+        assert relpath.startswith("vault/") and len(sha) == 32
+        assert all(isinstance(row, list) and isinstance(row[0], str) for row in json.loads(diagnostics))
+        assert all(isinstance(json.loads(text), (dict, list, type(None))) for text in result_cache.unpack_facts(facts).values())
     assert (cache_dir / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
     assert (cache_dir / "CACHEDIR.TAG").exists()
 
@@ -269,7 +305,7 @@ def test_a_crashing_rule_is_never_cached(tmp_path: Path, monkeypatch):
     args = ("check", "vault", "--output-format", "json", "--cache-dir", str(cache_dir))
     first = cli(*args, cwd=tmp_path)
     assert first.returncode == 2 and "TST002 crashed" in first.stdout
-    assert not list(cache_dir.rglob("*.json"))
+    assert not stored_rows(cache_dir)
     assert cli(*args, cwd=tmp_path).stdout == first.stdout
 
 
