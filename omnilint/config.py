@@ -83,6 +83,8 @@ class Settings:
     source: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
     trusted: bool = False  # named by the invoker (--config), not found in the linted folder
+    # discovery.vault_kind's answers per folder, for the life of these settings (one run).
+    vault_by_folder: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, key: str) -> Any:
         return self.values.get(key, KEYS[key][1])

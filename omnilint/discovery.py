@@ -41,6 +41,62 @@ def always_excluded(name: str) -> bool:
     return name in cfg.ALWAYS_EXCLUDED
 
 
+# A Logseq graph is the folder holding `logseq/config.edn`; Logseq keeps its own copies of
+# pages in these folders of `logseq/` (backups of a page it rewrote, old versions).
+LOGSEQ_CONFIG = os.path.join("logseq", "config.edn")
+LOGSEQ_BACKUPS = ("bak", "version-files")
+# Without a config file, the upward search for a graph stops after a folder that is the top
+# of a repository or an Obsidian vault: a graph above it is not this project's.
+_PROJECT_TOPS = (".git", ".obsidian")
+
+
+def vault_kind(path: Path | str, settings: cfg.Settings) -> str:
+    """The kind of vault (config.VAULT_KINDS) the file `path` belongs to.
+
+    The config's `vault` when it sets one; else "logseq" when the file's folder or a folder
+    above it holds `logseq/config.edn`, searched up to the config's folder (without a config:
+    up to the top of the repository or Obsidian vault, else the file system's root); else the
+    default.  Answers are kept per folder in `settings` (one run).
+    """
+    given = settings.values.get("vault")
+    if isinstance(given, str):
+        return given
+    folder = os.path.dirname(os.path.abspath(path))
+    known = settings.vault_by_folder.get(folder)
+    if known is not None:
+        return known
+    stop = str(settings.root) if settings.source is not None else None
+    kind = cfg.KEYS["vault"][1]
+    seen: list[str] = []
+    current = folder
+    while True:
+        found = settings.vault_by_folder.get(current)
+        if found is not None:
+            kind = found
+            break
+        seen.append(current)
+        if os.path.isfile(os.path.join(current, LOGSEQ_CONFIG)):
+            kind = "logseq"
+            break
+        parent = os.path.dirname(current)
+        if current == stop or parent == current or (stop is None and any(os.path.exists(os.path.join(current, top)) for top in _PROJECT_TOPS)):
+            break
+        current = parent
+    for each in seen:  # every folder on the way belongs to the same graph (or none)
+        settings.vault_by_folder[each] = kind
+    return kind
+
+
+def logseq_backup_folder(folder: str, name: str, settings: cfg.Settings, session: Session) -> bool:
+    """Is `folder`/`name` one of Logseq's own backup folders of a graph (skipped unless the
+    config or the command line gives `exclude` itself)?"""
+    if name not in LOGSEQ_BACKUPS or os.path.basename(folder) != "logseq":
+        return False
+    if session.job.exclude is not None or "exclude" in settings.values:
+        return False  # the user's own exclude list replaces the defaults, as in ruff
+    return os.path.isfile(os.path.join(folder, "config.edn")) or vault_kind(folder, settings) == "logseq"
+
+
 @dataclass
 class Discovery:
     files: list[Task] = field(default_factory=list)
@@ -94,6 +150,11 @@ def excluded_explicitly_named(path: str, session: Session) -> bool:
     rel = relative_path(path, settings.root)
     if any(always_excluded(part) for part in rel.split("/")[:-1]):
         return True
+    folder = os.path.dirname(os.path.abspath(path))
+    while os.path.dirname(folder) != folder:  # in a Logseq backup folder, at any depth
+        if logseq_backup_folder(os.path.dirname(folder), os.path.basename(folder), settings, session):
+            return True
+        folder = os.path.dirname(folder)
     if any(p.match(rel) for p in session.exclude_patterns(settings)):
         return True
     if session.respect_gitignore(settings):
@@ -144,6 +205,8 @@ def walk(top: Path, session: Session, found: Discovery) -> Iterator[tuple[str, t
             except OSError:
                 is_dir = False
             if chain and ignore.is_ignored(chain, entry.path, is_dir):
+                continue
+            if is_dir and logseq_backup_folder(folder, entry.name, settings, session):
                 continue
             if is_dir:
                 if cache_dir is None or os.path.realpath(entry.path) != cache_dir:

@@ -24,11 +24,22 @@ class Document:
 
     `path` is a display/identity string (relative, '/'-separated) or None; rules
     may use it as data (e.g. to name duplicate files) but never open it.
+
+    `vault` is the kind of vault the file belongs to (config.VAULT_KINDS; the caller
+    works it out with discovery.vault_kind).  In a Logseq graph the body is an outline:
+    indented block lines are list nesting, never indented code (markdown.OutlineView),
+    while every offset still indexes `text`.
     """
 
-    def __init__(self, text: str, path: str | None = None) -> None:
+    def __init__(self, text: str, path: str | None = None, vault: str = "obsidian") -> None:
         self.text = text
         self.path = path
+        self.vault = vault
+
+    @property
+    def outline(self) -> bool:
+        """Is the body a Logseq outline (indented lines are blocks, not code)?"""
+        return self.vault == "logseq"
 
     # -- text ------------------------------------------------------------
     @cached_property
@@ -69,7 +80,7 @@ class Document:
     # -- Markdown ----------------------------------------------------------
     @cached_property
     def parsed(self) -> ParsedBody:
-        return parse(self.text[self.body_start :], self.body_start)
+        return parse(self.text[self.body_start :], self.body_start, self.outline)
 
     @property
     def root(self) -> Node:
@@ -90,7 +101,7 @@ class Document:
     @cached_property
     def definitions(self) -> list[Node]:
         """Link reference definitions as `definition` Nodes (label, url, title), in document order."""
-        return reference_definitions(self.text[self.body_start :], self.body_start)
+        return reference_definitions(self.text[self.body_start :], self.body_start, self.outline)
 
     @cached_property
     def headings(self) -> list[Node]:
@@ -124,18 +135,24 @@ class Document:
         i = bisect_right(starts, offset) - 1
         return i >= 0 and offset < ends[i]
 
-    def release(self) -> None:
-        """Cut the parse tree's child-to-parent links (the runner calls this when it is done).
+    @cached_property
+    def _parents(self) -> dict[int, Node]:
+        """id(node) -> its parent, for every node of this Document's tree (built on first use).
 
-        The links make every tree a web of reference cycles that only the cyclic garbage
-        collector can free; without them the tree goes as soon as the Document does, which
-        keeps memory flat over thousands of files and saves the collector the work.
-        """
-        self.__dict__.pop("_shared", None)  # rules' derived facts hold nodes too
-        parsed = self.__dict__.get("parsed")  # only if it was ever parsed
-        if parsed is not None:
-            for node in parsed.nodes:
-                node.parent = None
+        Keyed by identity: the nodes are this Document's own and live as long as it does."""
+        parents: dict[int, Node] = {}
+        stack = [self.parsed.root]
+        while stack:
+            node = stack.pop()
+            for child in node.children:
+                parents[id(child)] = node
+            stack.extend(node.children)
+        return parents
+
+    def parent(self, node: Node) -> Node | None:
+        """The node that holds `node` (the document root for a top-level block), or None for
+        the root and for nodes outside the tree (tags, definitions)."""
+        return self._parents.get(id(node))
 
     def source(self, node: Node) -> str:
         return self.text[node.start : node.end]

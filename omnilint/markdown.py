@@ -5,11 +5,18 @@ range; this module turns them into `Node`s with character offsets into the
 document, and adds the Obsidian constructs CommonMark has no event for (tags,
 block ids, highlights, comments, callouts) by scanning only the *text* runs, so
 nothing inside code, HTML or link destinations is ever mistaken for syntax.
+
+One module: every part of it answers one question, where a thing is in the document's
+text.  The event loop, the Logseq outline view (an offset-preserving reading of a graph's
+page) and its position map, the Obsidian scan over prose runs and the link-destination
+spans all produce or consume the same character offsets; apart, a change to one (a new
+view, a new node kind) could silently shift the others' positions.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -65,12 +72,16 @@ _DICT_STARTS = {
 
 @dataclass(slots=True, eq=False)
 class Node:
-    """A positioned element. Offsets are characters into the whole document text."""
+    """A positioned element. Offsets are characters into the whole document text.
+
+    A node holds its children, never its parent (`Document.parent` finds it): the tree
+    has no reference cycles, so it is freed as soon as its Document is, without the
+    cyclic garbage collector.
+    """
 
     kind: str
     start: int
     end: int
-    parent: Node | None = None
     children: list[Node] = field(default_factory=list)
     # Kind-specific data, kept flat for speed.
     level: int = 0  # heading level; list start number (0 = bullet)
@@ -167,14 +178,164 @@ _LINK_KINDS = frozenset({"link", "image"})
 _CODE_CONTAINERS = frozenset({"code_block", "html_block"})
 
 
-def parse(body: str, offset: int = 0) -> ParsedBody:
+class OutlineView:
+    """A Logseq page as CommonMark can read it, with every position mapped back to the source.
+
+    Logseq writes a page as an outline: each block is a line `- …` indented by one tab
+    (or two spaces) per level, and the block's further lines (`key:: value` properties,
+    more text) carry the block's indentation plus two spaces.  CommonMark reads a tab-indented
+    `\\t- [title](url)` after a heading as an *indented code block*, so no rule would see its
+    links.  The view rewrites only the leading indentation of such lines: a block at depth d
+    gets 2·d spaces (a list item nested in its parent), its further lines the item's content
+    column, and nothing is ever left at four columns that would make indented code.  Every
+    other character is kept, so a position in the view maps to one in the source
+    (`to_source`); fixes edit the source text, never the view.
+    """
+
+    __slots__ = ("_segments", "_view_starts", "text")
+
+    def __init__(self, text: str, view_starts: list[int], segments: list[tuple[int, int, int]]) -> None:
+        self.text = text
+        # Per rewritten line: its start in the view, and (its start in the source, the view
+        # prefix's width, the number of source characters that prefix replaced).
+        self._view_starts = view_starts
+        self._segments = segments
+
+    def to_source(self, pos: int, end: bool = False) -> int:
+        """The source offset of view offset `pos` (monotonic; a position inside a rewritten
+        indentation maps into the source indentation it replaced).
+
+        A rewritten line's start in the view is both the line's start and, when its new
+        indentation is empty, its content's start: `end` (the exclusive end of a range) takes
+        the line's start, so a heading ends before the next line's tabs and a block starts at
+        its `-`.
+        """
+        i = bisect_right(self._view_starts, pos) - 1
+        if i < 0:
+            return pos
+        source_start, width, replaced = self._segments[i]
+        rel = pos - self._view_starts[i]
+        if rel < width or (end and rel == 0):
+            return source_start + min(rel, replaced)
+        return source_start + replaced + rel - width
+
+
+_LEADING_BLANKS = re.compile(r"[ \t]*")
+_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})")
+_HAS_INDENTED_LINE = re.compile(r"^[ \t]+\S", re.M)
+
+
+def _columns(indent: str) -> int:
+    """The width of leading blanks, tabs to the next multiple of four (as CommonMark counts)."""
+    width = 0
+    for ch in indent:
+        width = width + 4 - width % 4 if ch == "\t" else width + 1
+    return width
+
+
+def outline_view(body: str) -> OutlineView | None:
+    """The Logseq outline view of `body` (see OutlineView), or None when no line is indented
+    (the text already reads as the outline it is).  Linear: one pass over the lines."""
+    text = parser_input(body)  # same length; lone CRs are line ends here as for the parser
+    if _HAS_INDENTED_LINE.search(text) is None:
+        return None
+    pieces: list[str] = []
+    view_starts: list[int] = []
+    segments: list[tuple[int, int, int]] = []
+    # Open blocks, outermost first: (indent width, content column in the view, content column
+    # in the source counted in characters from the line start).
+    blocks: list[tuple[int, int, int]] = []
+    fence: tuple[str, int, int, int] | None = None  # open fenced code: (char, length, view column, source chars)
+    view_pos = pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl + 1
+        indent = _LEADING_BLANKS.match(text, pos, end).end() - pos  # type: ignore[union-attr]  # always matches
+        rest = pos + indent
+        content_end = end - 1 if nl >= 0 else end
+        if content_end > rest and text[content_end - 1] == "\r":
+            content_end -= 1
+        width, replaced = 0, 0
+        if fence is not None:  # inside fenced code: the lines belong to the block that opened it
+            char, length, width, source_col = fence
+            replaced = min(indent, source_col)
+            stripped = text[rest:content_end]
+            run = len(stripped) - len(stripped.lstrip(char))
+            if run >= length and not stripped[run:].strip(" \t"):
+                fence = None
+        elif rest >= content_end:  # a blank line: blank in any reading
+            pass
+        elif text[rest] == "-" and (rest + 1 == content_end or text[rest + 1] in " \t"):  # a block `- …`
+            level = _columns(text[pos:rest])
+            while blocks and blocks[-1][0] >= level:
+                blocks.pop()
+            width, replaced = 2 * len(blocks), indent
+            blocks.append((level, width + 2, indent + 2))
+            m = _FENCE_OPEN.match(text, rest + 2, content_end)
+            if m is not None:
+                fence = (m.group(1)[0], len(m.group(1)), width + 2, indent + 2)
+        elif indent == 0:  # text at the margin ends every open block (a heading, a page property)
+            blocks.clear()
+            m = _FENCE_OPEN.match(text, rest, content_end)
+            if m is not None:
+                fence = (m.group(1)[0], len(m.group(1)), 0, 0)
+        else:  # a further line of the deepest open block less indented than it
+            level = _columns(text[pos:rest])
+            while blocks and blocks[-1][0] >= level:
+                blocks.pop()
+            if blocks:
+                width, source_col = blocks[-1][1], blocks[-1][2]
+                replaced = min(indent, source_col)
+            else:  # no block holds it: text at the margin, never indented code
+                width = source_col = 0
+                replaced = indent
+            m = _FENCE_OPEN.match(text, rest, content_end)
+            if m is not None:
+                fence = (m.group(1)[0], len(m.group(1)), width, replaced)
+        if width == replaced and text.startswith(" " * replaced, pos):
+            pieces.append(text[pos:end])  # nothing to rewrite on this line
+            view_pos += end - pos
+        else:
+            view_starts.append(view_pos)
+            segments.append((pos, width, replaced))
+            pieces.append(" " * width)
+            pieces.append(text[pos + replaced : end])
+            view_pos += width + end - pos - replaced
+        pos = end
+    if not segments:
+        return None
+    return OutlineView("".join(pieces), view_starts, segments)
+
+
+def _from_view(parsed: ParsedBody, view: OutlineView, offset: int, length: int) -> ParsedBody:
+    """`parsed` (a parse of `view.text` at offset 0) with every position moved to the source."""
+    to_source = view.to_source
+    for node in parsed.nodes:
+        node.start = to_source(node.start) + offset
+        node.end = max(to_source(node.end, True) + offset, node.start)
+    root = parsed.root
+    root.start, root.end = offset, offset + length
+    parsed.text_runs[:] = [(to_source(s) + offset, to_source(e, True) + offset) for s, e in parsed.text_runs]
+    parsed.code_ranges[:] = [(to_source(s) + offset, to_source(e, True) + offset) for s, e in parsed.code_ranges]
+    return parsed
+
+
+def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
     """Parse `body` (which starts at character `offset` of the document).
+
+    `outline`: the body is a Logseq page, whose indented lines are outline nesting, never
+    code (OutlineView); positions are still offsets into `body`.
 
     The hot loop of every run (one iteration per parser event), so it is written
     for speed: offsets of ASCII text need no conversion, End events need none at
     all, and an open-link counter replaces a walk up the stack per text event
     (links never contain blocks, so "inside a link" is "a link is open").
     """
+    if outline:
+        view = outline_view(body)
+        if view is not None:
+            return _from_view(parse(view.text), view, offset, len(body))
     root = Node("document", offset, offset + len(body))
     nodes: list[Node] = []
     text_runs: list[tuple[int, int]] = []
@@ -193,7 +354,7 @@ def parse(body: str, offset: int = 0) -> ParsedBody:
                 start, end = rng["start"] + offset, rng["end"] + offset
             else:
                 start, end = to_char(rng["start"]) + offset, to_char(rng["end"]) + offset
-            node = Node(breaks.get(event) or event.lower(), start, end, parent)
+            node = Node(breaks.get(event) or event.lower(), start, end)
             siblings.append(node)
             append_node(node)
             continue
@@ -212,10 +373,9 @@ def parse(body: str, offset: int = 0) -> ParsedBody:
             start, end = to_char(rng["start"]) + offset, to_char(rng["end"]) + offset
         if name == "Start":
             if data.__class__ is str:
-                node = Node(simple_starts.get(data) or data.lower(), start, end, parent)
+                node = Node(simple_starts.get(data) or data.lower(), start, end)
             else:
                 node = _start_node(data, start, end)
-                node.parent = parent
             kind = node.kind
             if kind in _LINK_KINDS:
                 links_open += 1
@@ -228,7 +388,7 @@ def parse(body: str, offset: int = 0) -> ParsedBody:
             siblings = node.children
             continue
         kind = leaf_events.get(name) or name.lower()
-        node = Node(kind, start, end, parent, [], 0, "", "", "", "", data if data.__class__ is str else str(data))
+        node = Node(kind, start, end, [], 0, "", "", "", "", data if data.__class__ is str else str(data))
         if kind == "text":
             if not links_open and parent.kind not in _NOT_PROSE:
                 if run_end == start:
@@ -359,25 +519,35 @@ def destination_span(text: str, node: Node) -> tuple[int, int] | None:
     return i, min(j, node.end - 1)
 
 
-def render_html(text: str) -> str:
-    """The rendered HTML used to prove a fix changed nothing a reader sees."""
+def render_html(text: str, outline: bool = False) -> str:
+    """The rendered HTML used to prove a fix changed nothing a reader sees (`outline`: a
+    Logseq page, rendered as the outline it is)."""
+    if outline:
+        view = outline_view(text)
+        if view is not None:
+            text = view.text
     return pyromark.html(parser_input(text), options=OPTIONS)
 
 
 _DEFINITIONS_PARSER = pyromark.Markdown(options=OPTIONS)
 
 
-def reference_definitions(body: str, offset: int = 0) -> list[Node]:
+def reference_definitions(body: str, offset: int = 0, outline: bool = False) -> list[Node]:
     """Link reference definitions (`[label]: dest "title"`) of `body` as `definition` Nodes.
 
     label is the label as written (the first definition of a label wins, as in
     CommonMark; later duplicates are not listed), url the destination with
     entities resolved, title the title; start/end cover the definition without
     any container prefix (`> `) or the final line break.  Footnote definitions
-    are nodes of the parse tree already (`footnote_definition`).
+    are nodes of the parse tree already (`footnote_definition`).  `outline`: a
+    Logseq page, read as the outline it is (OutlineView).
     """
     if "]:" not in body:  # no definition can exist; skip the second parse
         return []
+    view = outline_view(body) if outline else None
+    to_source = view.to_source if view is not None else (lambda pos, end=False: pos)
+    if view is not None:
+        body = view.text
     to_char = ByteToChar(body)
     found = []
     for label, data in _DEFINITIONS_PARSER.reference_definitions(parser_input(body)).items():
@@ -385,8 +555,8 @@ def reference_definitions(body: str, offset: int = 0) -> list[Node]:
         found.append(
             Node(
                 "definition",
-                to_char(span["start"]) + offset,
-                to_char(span["end"]) + offset,
+                to_source(to_char(span["start"])) + offset,
+                to_source(to_char(span["end"]), True) + offset,
                 label=label,
                 url=data["dest"],
                 title=data["title"] or "",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from .duplicates import RULES as _duplicates
 from .format import RULES as _format
 from .frontmatter import RULES as _frontmatter
+from .git import RULES as _git
 from .links import RULES as _links
 from .metadata import RULES as _metadata
 
-RULES = [*_format, *_frontmatter, *_metadata, *_duplicates, *_links]
+RULES = [*_format, *_frontmatter, *_metadata, *_duplicates, *_links, *_git]

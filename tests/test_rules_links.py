@@ -198,8 +198,8 @@ class TestProxiedImage:
 class TestEscapedUrl:
     def test_decodes_and_keeps_the_render(self):
         text = "NASA’s [Jet Propulsion Laboratory](https:&#x2F;&#x2F;jpl.nasa.gov&#x2F;) and [q](https://e.com/?a=1&amp;b=2).\n"
-        found = only(text, "LNK003")
-        assert len(found) == 2 and all(d.fix.preserves_render for d in found)
+        (d,) = only(text, "LNK003")  # one finding per document (issue 14), both URLs in its data
+        assert d.fix.preserves_render and d.data["count"] == 2 and len(d.fix.edits) == 2
         result = fix(text, "LNK003")
         assert result.text == "NASA’s [Jet Propulsion Laboratory](https://jpl.nasa.gov/) and [q](https://e.com/?a=1&b=2).\n"
         assert render_html(result.text) == render_html(text)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import yaml
-from conftest import ROOT, fix, lint
+from conftest import SEED as SEED_FILE
+from conftest import fix, lint
 
 from omnilint.model import Applicability
 
-SEED = (ROOT / "seeds" / "000_3c66538365dce977.md").read_text(encoding="utf-8")
+SEED = SEED_FILE.read_text(encoding="utf-8")
 
 
 def codes_at(text: str, *codes: str, options: dict | None = None) -> list[tuple[str, int]]:
@@ -150,10 +151,10 @@ def test_meta002_logseq_tags_line_moves_into_a_new_tags_list():
     assert (d.line, d.column) == (9, 1) and "#Readed" in d.message
     assert d.fix is not None and d.fix.applicability == "unsafe"
     result = fix(LOGSEQ_READED, "META002", unsafe=True)
-    # Once the front matter keeps a tags list, the `#Omnivore` line joins it as well.
+    # The template's own `#Omnivore` line stays where it is (option `report-exporter-tags`).
     assert result.text.startswith(
         "---\nid: f1604c3b-21ad-46ca-a857-f4576771ead0\n\nurl: https://www.zhihu.com/question/19616127/answer/3534396209"
-        "\nstatus: readed\ntags:\n  - Readed\n  - Omnivore\n---\n\n\n# (99+ 封私信 / 91 条消息) 你如何做读书笔记？ - 知乎\n\n[Read on"
+        "\nstatus: readed\ntags:\n  - Readed\n---\n\n\n# (99+ 封私信 / 91 条消息) 你如何做读书笔记？ - 知乎\n#Omnivore\n\n[Read on"
     )
     assert "tags::" not in result.text
     assert not lint(result.text, "META002")
@@ -206,11 +207,15 @@ def test_meta002_creates_front_matter_when_there_is_none():
 def test_meta002_bare_tag_line_only_when_the_front_matter_keeps_tags():
     no_key = "---\ntitle: Blair\n---\n\n# Blair\n#Omnivore\n\nText.\n"
     with_key = "---\ntitle: Blair\ntags:\n  - RSS\n---\n\n# Blair\n#Omnivore\n\nText.\n"
-    assert codes_at(no_key, "META002") == []
-    assert codes_at(with_key, "META002") == [("META002", 8)]
-    assert codes_at(no_key, "META002", options={"META002": {"tag-line": "always"}}) == [("META002", 6)]
-    assert codes_at(with_key, "META002", options={"META002": {"tag-line": "never"}}) == []
-    result = fix(with_key, "META002", unsafe=True)
+    exporter = {"META002": {"report-exporter-tags": True}}  # the template's own line, reported on request
+    assert codes_at(no_key, "META002") == codes_at(with_key, "META002") == []
+    assert codes_at(no_key, "META002", options=exporter) == []
+    assert codes_at(with_key, "META002", options=exporter) == [("META002", 8)]
+    assert codes_at(no_key, "META002", options={"META002": {"tag-line": "always", "report-exporter-tags": True}}) == [
+        ("META002", 6)
+    ]
+    assert codes_at(with_key, "META002", options={"META002": {"tag-line": "never", "report-exporter-tags": True}}) == []
+    result = fix(with_key, "META002", unsafe=True, options=exporter)
     assert result.text == "---\ntitle: Blair\ntags:\n  - RSS\n  - Omnivore\n---\n\n# Blair\n\nText.\n"
 
 

@@ -10,29 +10,33 @@ dropped), its family (a heading never equals a paragraph or a list item), its zo
 and, worked out on demand, what its source holds besides the words (links, images,
 emphasis, footnote references, block ids), so the rules can tell whether removing
 a copy loses anything.
+
+One module: the three duplicate rules read one block sequence, built once per Document
+(`Document.shared`); the sequence, its normalised texts, the code-likeness and feature
+checks that decide what may be compared, and the removal that must agree with them are
+one model, and splitting it would scatter the invariants the fixes' safety rests on.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from bisect import bisect_left
 from collections import Counter
 
-from omnilint.rules.metadata._common import (
+from omnilint.rules.kit.header import (
     SECTION_LABELS,
-    block_lines,
-    content_end,
     first_h1,
     fold,
     header_lines,
     heading_text,
     meta_title,
     paragraph_is_metadata,
-    remove_lines,
     title_variants,
     weight,
 )
+from omnilint.rules.kit.lines import block_lines, content_end, remove_lines
 
 from omnilint.document import Document
 from omnilint.markdown import Node
@@ -60,7 +64,10 @@ class Block:
     )
 
     def __init__(self, doc: Document, node: Node, parent: Node, index: int, depth: int) -> None:
-        self._doc, self.node, self.parent, self.index, self.depth = doc, node, parent, index, depth
+        # A weak reference: the blocks live in the Document's shared memo, and a strong one back
+        # would make every Document a reference cycle that only the cyclic collector frees.
+        self._doc = weakref.proxy(doc)
+        self.node, self.parent, self.index, self.depth = node, parent, index, depth
         self.text = ""  # normalised text ("" for barriers, title headings and footnotes)
         # "content"; "highlights" for highlights and notes sections and back-linked quotes
         # (they quote the content by design); "callout" for callouts (the user's templates).
@@ -482,11 +489,11 @@ _QUOTED = frozenset({"blockquote", "callout"})
 
 
 
-def _escalate(nodes: list[Node]) -> list[Node]:
+def _escalate(doc: Document, nodes: list[Node]) -> list[Node]:
     """Remove the container instead when nothing but headings and rules would be left in
     it (a `> ## Excerpt` quote whose text goes, a list whose only item goes)."""
     while True:
-        parent = nodes[0].parent
+        parent = doc.parent(nodes[0])
         if parent is None or parent.kind == "document":
             return nodes
         gone = set(map(id, nodes))
@@ -499,7 +506,7 @@ def _escalate(nodes: list[Node]) -> list[Node]:
 def removal(doc: Document, nodes: list[Node]) -> Edit | None:
     """The edit that deletes consecutive sibling blocks with their lines, or None when the
     blocks share a line with something that must stay (a list marker, other text)."""
-    nodes = _escalate(nodes)
+    nodes = _escalate(doc, nodes)
     first, last = nodes[0], nodes[-1]
     first_line = block_lines(doc, first)[0] if doc.text[first.start : first.end].strip() else None
     if first_line is None:
@@ -511,10 +518,10 @@ def removal(doc: Document, nodes: list[Node]) -> Edit | None:
     if doc.text[end : last_line.end].strip():
         return None
     quoted = False
-    parent = first.parent
+    parent = doc.parent(first)
     while parent is not None:
         quoted = quoted or parent.kind in _QUOTED
-        parent = parent.parent
+        parent = doc.parent(parent)
     return remove_lines(doc, first_line.start, last_line.after, quoted)
 
 

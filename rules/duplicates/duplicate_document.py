@@ -5,11 +5,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from omnilint.rules.metadata._common import find_key, header_lines, weight
-from omnilint.rules.metadata.body_metadata import ORIGINAL_LINK_TEXTS, original_link
+from omnilint.rules.kit.exporter_links import ORIGINAL_LINK_TEXTS, original_link
+from omnilint.rules.kit.front_matter import find_key
+from omnilint.rules.kit.header import header_lines, weight
+from omnilint.rules.kit.readwise import ReadwiseBody, highlight_text, readwise_body
 
-from omnilint.hashing import blake2b
 from omnilint.document import Document
+from omnilint.hashing import blake2b
 from omnilint.markdown import Node
 from omnilint.rule import CorpusContext, CorpusRule, Options, Span
 
@@ -26,7 +28,24 @@ TRACKING_PARAMS = frozenset(
     }
 )
 URL_KEYS = ("url", "source", "link", "original_url", "originalUrl", "original-url")
-NOT_ORIGINAL_HOSTS = ("omnivore.app",)
+# The exporter's own addresses, never an article's: Omnivore's reader links
+# (`omnivore.app/me/<slug>`) and its image proxy (`proxy-prod.omnivore-image-cache.app/<W>x<H>,s<sig>/<url>`,
+# self-hosted proxies keep the path shape under other hosts).  Any other address, on a subdomain
+# of omnivore.app too (`blog.omnivore.app/p/…` is a real article), is an article's.
+READER_HOST, READER_PATH = "omnivore.app", "/me/"
+IMAGE_PROXY_HOST = "omnivore-image-cache.app"
+IMAGE_PROXY_PATH = re.compile(r"/\d+x\d+,[^/]*/(?:https?:|data:)", re.I)
+
+
+def _exporter_address(host: str, path: str) -> bool:
+    """Is host + path (host lower case, without `www.`) the exporter's reader or image proxy?"""
+    if host == READER_HOST and (path + "/").startswith(READER_PATH):
+        return True
+    if host == IMAGE_PROXY_HOST or host.endswith("." + IMAGE_PROXY_HOST):
+        return True
+    return IMAGE_PROXY_PATH.match(path) is not None
+
+
 MAX_LISTED = 100  # files listed in a finding's data; a cluster of thousands would make output quadratic
 
 
@@ -43,7 +62,7 @@ def normalise_url(url: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     host = parts.hostname.lower().removeprefix("www.")
-    if any(host == h or host.endswith("." + h) for h in NOT_ORIGINAL_HOSTS):
+    if _exporter_address(host, parts.path):
         return None
     if port and port not in (80, 443):
         host = f"{host}:{port}"
@@ -53,11 +72,14 @@ def normalise_url(url: str) -> str | None:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(("utm_", "pk_", "hmb_", "mtm_"))
     )
+    if path == "/" and not query:
+        return None  # a homepage names a site, not an article (newsletters give the sender's)
     return host + path + ("?" + urlencode(query) if query else "")
 
 
-def _original_url(doc: Document, header: list) -> tuple[str, int, int] | None:
-    """(url, start, end) from the front matter's url/source key, else from the `[Read Original]` link."""
+def _original_url(doc: Document, header: list, readwise: ReadwiseBody | None = None) -> tuple[str, int, int] | None:
+    """(url, start, end) from the front matter's url/source key, else from the `[Read Original]`
+    link, else from the `URL:` line of Readwise's Metadata list."""
     meta = doc.meta
     for key in URL_KEYS:
         value = meta.get(key)
@@ -69,9 +91,13 @@ def _original_url(doc: Document, header: list) -> tuple[str, int, int] | None:
             return value, 0, 0
     for _node, lines in header:
         for line in lines:
-            link = original_link(doc, line)
+            link = original_link(doc, line, dead=True)  # a dead site's article is still the same article
             if link is not None:
                 return link.url, link.start, link.end
+    if readwise is not None and readwise.url is not None:
+        line = readwise.get("url")
+        assert line is not None  # readwise.url comes from it
+        return readwise.url, line.start, line.end
     return None
 
 
@@ -123,16 +149,33 @@ def body_fingerprint(doc: Document, min_length: int, header: list | None = None)
     return digest, first.start, first.start + len(doc.source(first).split("\n", 1)[0].rstrip())
 
 
+def highlights_fingerprint(doc: Document, readwise: ReadwiseBody, min_length: int) -> tuple[str, int, int] | None:
+    """(hash, start, end of the first highlight's line) of a Readwise file's highlights, the
+    only text of the article it keeps (Readwise's View Highlight links and the reader's notes
+    left out), or None when there are fewer than `min_length` units of it."""
+    texts = [text for text in (highlight_text(item) for item in readwise.highlights) if text]
+    body = "\n".join(texts)
+    if not texts or weight(body) < min_length:
+        return None
+    digest = blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
+    first = readwise.highlights[0]
+    return digest, first.start, doc.line_bounds(first.start)[1]
+
+
 class DuplicateDocument(CorpusRule):
     """## What it does
     Finds files in the same run that hold the same article: the same front-matter
     `id` (a re-sync wrote `<title>-<uuid>.md` or `… 1.md`), the same original URL
-    (front-matter `url`/`source`, or the `[Read Original]` link; compared without
-    scheme, `www.`, fragment, trailing slash and tracking parameters such as
-    `utm_*`), or the same article text (at least `min-body-length` units, CJK
-    counting double; the exporter header and highlights are left out).  Each
-    file's finding names the others; the JSON output carries the whole cluster in
-    the finding's `data`.
+    (front-matter `url`/`source`, the `[Read Original]` link, or the `URL:` line of
+    Readwise's `## Metadata` list; compared without scheme, `www.`, fragment,
+    trailing slash and tracking parameters such as `utm_*`), or the same article
+    text (at least `min-body-length` units, CJK counting double; the exporter
+    header and highlights are left out, except in a Readwise file, which keeps no
+    article: its highlights are its text).  Only the exporter's own addresses are
+    never an original URL: Omnivore's reader links (`omnivore.app/me/…`) and its
+    image proxy; any other address is one, on a subdomain of omnivore.app too
+    (`blog.omnivore.app/p/…`).  Each file's finding names the others; the JSON
+    output carries the whole cluster in the finding's `data`.
 
     ## Why is this bad?
     Copies drift apart: highlights and notes land in one copy and not the other,
@@ -179,12 +222,16 @@ class DuplicateDocument(CorpusRule):
         if found_id is not None:
             facts["id"] = [found_id[0], Span.of(doc, found_id[1], found_id[2])]
         header = header_lines(doc)
-        url = _original_url(doc, header)
+        readwise = readwise_body(doc)
+        url = _original_url(doc, header, readwise)
         if url is not None:
             key = normalise_url(url[0])
             if key is not None:
                 facts["url"] = [key, Span.of(doc, url[1], url[2])]
-        body = body_fingerprint(doc, int(options["min-body-length"]), header)
+        if readwise is not None:  # Readwise keeps no article, only highlights: they are its text
+            body = highlights_fingerprint(doc, readwise, int(options["min-body-length"]))
+        else:
+            body = body_fingerprint(doc, int(options["min-body-length"]), header)
         if body is not None:
             facts["body"] = [body[0], Span.of(doc, body[1], body[2])]
         return facts

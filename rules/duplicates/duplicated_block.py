@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from omnilint.rules.metadata._common import remove_lines
+from omnilint.rules.kit.lines import remove_lines
 
 from omnilint.document import Document
 from omnilint.markdown import Node
@@ -117,18 +118,18 @@ def exporter_shaped(run: Run, seq: list[Entry], counts: Counter, starts: list[in
     return len(prose) >= 2 and twice and same_section(starts, run.original, run.copy)
 
 
-def _top(node: Node, memo: dict[int, Node] | None = None) -> Node:
+def _top(doc: Document, node: Node, memo: dict[int, Node] | None = None) -> Node:
     """The top-level block a node belongs to.  With `memo`, each container is climbed once
     for all the blocks inside it (a quote nested 10^4 deep holding a paragraph at each
     level must not cost 10^8 steps)."""
     path = []
-    parent = node.parent
+    parent = doc.parent(node)
     while parent is not None and parent.kind != "document":
         if memo is not None and id(node) in memo:
             node = memo[id(node)]
             break
         path.append(node)
-        node, parent = parent, parent.parent
+        node, parent = parent, doc.parent(parent)
     if memo is not None:
         for inner in path:
             memo[id(inner)] = node
@@ -151,7 +152,7 @@ def whole_body(doc: Document, seq: list[Entry], min_length: int) -> tuple[list[E
     memo: dict[int, Node] = {}
     body = []
     for e in seq:
-        if e.separator or e.zone == "highlights" or id(_top(e.node, memo)) in header:
+        if e.separator or e.zone == "highlights" or id(_top(doc, e.node, memo)) in header:
             continue
         if e.node.kind == "heading" and not e.text:
             continue  # the title repeated as a heading
@@ -166,7 +167,7 @@ def whole_body(doc: Document, seq: list[Entry], min_length: int) -> tuple[list[E
         return None  # footnote definitions are the user's text: no fix removes one
     if sum(e.block.size for e in first if e.prose) < min_length:
         return None  # prose, not a listing or a table, is what an article is made of
-    if _top(first[-1].node, memo) is _top(second[0].node, memo):
+    if _top(doc, first[-1].node, memo) is _top(doc, second[0].node, memo):
         return None  # both halves in one list or quote: not two pastes
     if any(e.zone == "highlights" for e in seq[first[0].index : second[-1].index + 1]):
         return None  # highlights between or inside the halves
@@ -238,7 +239,8 @@ class DuplicatedBlock(Rule):
     nested (an excerpt quote gives way to the article), then the earlier.  A lone
     separator (`...`, `* * *`) between the two copies goes with the removed one.
     Otherwise the fix is unsafe (copies spelt differently, a heading, links on both
-    sides), and there is none when both copies carry different block ids, when a
+    sides, or a single block shorter than `safe-min-length`, 100 reading units, said
+    twice in a row: a refrain or a step written out again may be the writer's), and there is none when both copies carry different block ids, when a
     copy shares a line with something that must stay, or for a paragraph far from
     its copy.  The message says what the fix removes and what it keeps.
     """
@@ -250,11 +252,17 @@ class DuplicatedBlock(Rule):
     # Unsafe fixes only: a heading over the copy, a copy spelt differently.  A safe fix never
     # removes a paragraph whose equal copy does not stay (tests/test_properties.py).
     removes_paragraphs = True
-    options: ClassVar[dict[str, Any]] = {"min-length": 40, "skip-code-like": True, "far-min-length": 300}
+    options: ClassVar[dict[str, Any]] = {
+        "min-length": 40,
+        "skip-code-like": True,
+        "far-min-length": 300,
+        "safe-min-length": 100,
+    }
 
     def check(self, doc: Document, options: Options):
         seq = entries(doc, int(options["min-length"]), bool(options["skip-code-like"]))
         far_min = int(options["far-min-length"])
+        safe_min = int(options["safe-min-length"])
         counts: Counter = Counter((e.zone, e.family, e.key) for e in seq if e.key is not None)
         nth = occurrences(seq)
         starts = section_starts(seq)
@@ -262,11 +270,11 @@ class DuplicatedBlock(Rule):
         halves = whole_body(doc, seq, int(options["min-length"]))
         if halves is not None:
             # One finding for the whole paste; the runs inside it would only repeat it.
-            yield from self._exporter_copy(doc, seq, Run(*halves), nth, reported, whole=True)
+            yield from self._exporter_copy(doc, seq, Run(*halves), nth, reported, safe_min, whole=True)
             return
         for run in find_runs(seq):
             if exporter_shaped(run, seq, counts, starts):
-                yield from self._exporter_copy(doc, seq, run, nth, reported)
+                yield from self._exporter_copy(doc, seq, run, nth, reported, safe_min)
                 continue
             for original, copy in zip(run.original, run.copy):
                 if (
@@ -285,9 +293,21 @@ class DuplicatedBlock(Rule):
                     yield self.report(doc, copy.node.start, content_end(doc, copy.node), message)
 
     def _exporter_copy(
-        self, doc: Document, seq: list[Entry], run: Run, nth: dict[int, int], reported: set[int], whole: bool = False
+        self,
+        doc: Document,
+        seq: list[Entry],
+        run: Run,
+        nth: dict[int, int],
+        reported: set[int],
+        safe_min: int,
+        whole: bool = False,
     ):
         drop_first, applicability, why = choose(run.original, run.copy)
+        if applicability == SAFE and not whole and _bare_short_repeat(doc, run, safe_min):
+            # One short block said twice in a row, byte for byte, with nothing an exporter leaves
+            # (a back-link, a block id, another nesting or formatting) may be the writer's: a refrain,
+            # a step written out again.  Only then is removing it a judgement, not a repair.
+            applicability, why = UNSAFE, "one short block repeated once may be deliberate (a refrain, a repeated step)"
         gone, kept = (run.original, run.copy) if drop_first else (run.copy, run.original)
         if any(e.index in reported for e in gone):
             return
@@ -328,6 +348,23 @@ class DuplicatedBlock(Rule):
         yield self.report(doc, start, end, message, fix)
 
 
+def _bare_short_repeat(doc: Document, run: Run, safe_min: int) -> bool:
+    """One block, shorter than `safe_min`, repeated as the very same source beside the same
+    parent, holding no link, image or block id: nothing says an exporter made the copy."""
+    if len(run.copy) != 1:
+        return False
+    original, copy = run.original[0], run.copy[0]
+    if copy.block.size >= safe_min or original.parent is not copy.parent:
+        return False
+    source = doc.text[original.node.start : content_end(doc, original.node)]
+    if source.strip() != doc.text[copy.node.start : content_end(doc, copy.node)].strip():
+        return False
+    return "](" not in source and "[[" not in source and not _BLOCK_ID.search(source)
+
+
+_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
+
+
 def _takes_a_heading_along(doc: Document, edit, gone: list[Entry]) -> bool:
     """Does the removal take a heading other than the copies along (a `> ## Excerpt` quote
     removed whole)?  A heading is never removed by a safe fix."""
@@ -349,13 +386,13 @@ def _remove_half(doc: Document, run: Run, drop_first: bool):
     """The lines of one half of a body pasted twice, whole top-level blocks, with the
     separators between the halves."""
     gone = run.original if drop_first else run.copy
-    first, last = _top(gone[0].node), _top(gone[-1].node)
+    first, last = _top(doc, gone[0].node), _top(doc, gone[-1].node)
     if drop_first:
-        after = _top(run.copy[0].node)
+        after = _top(doc, run.copy[0].node)
         stop = after.start  # up to the kept half: separators between go too
         end_line = doc.line_bounds(stop)[0]
         return remove_lines(doc, doc.line_bounds(first.start)[0], end_line)
-    before = _top(run.original[-1].node)
+    before = _top(doc, run.original[-1].node)
     start = doc.line_bounds(content_end(doc, before))[2]  # the line after the kept half
     end = doc.line_bounds(content_end(doc, last))[2]
     return remove_lines(doc, start, end)

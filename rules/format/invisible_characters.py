@@ -16,6 +16,21 @@ NBSP = re.compile(r"(?<=[^\s\u00a0;])(?:\u00a0|&nbsp;|&#160;|&#xa0;|&#xA0;)(?=[^
 NAMES = {"\u200b": "zero-width space", "\u2060": "word joiner", "\u180e": "Mongolian vowel separator", "\ufeff": "stray byte-order mark"}
 # The two that separate words (a break opportunity, a former space); the others join them.
 SEPARATORS = "\u200b\u180e"
+# Scripts that mark word boundaries with a zero-width space by convention (Thai, Lao,
+# Khmer, Myanmar write no spaces between words): there it is the writer's, not debris.
+WORD_BREAK_SCRIPTS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+# Chinese and Japanese (ideographs, kana, their punctuation and full-width forms): a
+# zero-width space beside them is a former space between two labels (Zhihu's `评论<ZWSP>收藏`
+# buttons) as often as a line-break hint inside a word (`日本<ZWSP>語`): a space or nothing
+# is the reader's call.
+CJK = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u312f\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+)
+# No-break spaces typography asks for, which stay: before `? ! : ; »` and after `«` (French),
+# beside a number (`42 km`, `10 000`, `page 3`), after a short abbreviation (`M. Dupont`).
+TYPOGRAPHIC_BEFORE = frozenset("?!:;»%‰€£¥$")
+ABBREVIATION = re.compile(r"(?:^|[\s(\[])[^\W\d_]{1,3}\.$")
 
 
 class InvisibleCharacters(Rule):
@@ -42,15 +57,20 @@ class InvisibleCharacters(Rule):
     ## Fix safety
     Safe: a zero-width space between two letters or digits becomes a space, since
     it kept two tokens apart (a Zhihu page's `赞同 491<U+200B><U+200B>41 条评论` is 491
-    upvotes and 41 comments, never `49141`); elsewhere it is removed, and so are
-    the joiners (word joiner, BOM) wherever they are.  A lone no-break space
-    becomes a space.  Code spans and blocks are never touched.
+    upvotes and 41 comments, never `49141`), but only as an unsafe fix beside a
+    Chinese or Japanese character (there it may also be a line-break hint inside a
+    word, `日本<U+200B>語`); elsewhere it is removed, and so are the joiners (word
+    joiner, BOM) wherever they are.  A single zero-width space between Thai, Lao,
+    Khmer or Myanmar letters is those scripts' word boundary and is not reported.  A lone no-break space becomes a space; the ones typography asks for are not
+    reported (before `?`, `!`, `:`, `;`, `»`, after `«`, beside a number as in
+    `42 km`, after a short abbreviation as in `M. Dupont`).  Code spans and blocks
+    are never touched.
     """
 
     code = "FMT004"
     name = "invisible-characters"
     summary = "Zero-width characters, stray BOMs and no-break spaces in prose"
-    fixable = Fixable.SAFE
+    fixable = Fixable.SOMETIMES
 
     def check(self, doc: Document, options: Options):
         text = doc.text
@@ -67,8 +87,11 @@ class InvisibleCharacters(Rule):
             if chunk.isascii() and "&" not in chunk:
                 continue
             for m in ZERO_WIDTH.finditer(text, start, end) if zero_width else ():
-                yield self._zero_width(doc, m, start, end)
+                if not word_break(text, m, start, end):
+                    yield self._zero_width(doc, m, start, end)
             for m in NBSP.finditer(text, start, end) if nbsp else ():
+                if typographic(text, m.start(), m.end()):
+                    continue
                 yield self.report(
                     doc,
                     m.start(),
@@ -83,7 +106,12 @@ class InvisibleCharacters(Rule):
         before = text[m.start() - 1] if m.start() > run_start else ""
         after = text[m.end()] if m.end() < run_end else ""
         if keeps_apart(found, before, after):
-            fix = self.fix(f"Replace the {what} between {before!r} and {after!r} with a space", Edit(m.start(), m.end(), " "))
+            cjk = bool(CJK.match(before) or CJK.match(after))  # a space, or a hint inside a word?
+            fix = self.fix(
+                f"Replace the {what} between {before!r} and {after!r} with a space",
+                Edit(m.start(), m.end(), " "),
+                safe=not cjk,
+            )
         else:
             fix = self.fix(f"Remove the {what}", Edit(m.start(), m.end()))
         return self.report(doc, m.start(), m.end(), f"Invisible character: {what}", fix)
@@ -96,3 +124,20 @@ def keeps_apart(found: str, before: str, after: str) -> bool:
     if not before or not after or not any(c in SEPARATORS for c in found):
         return False
     return before.isalnum() and after.isalnum()
+
+
+def word_break(text: str, m: re.Match, run_start: int, run_end: int) -> bool:
+    """Is this zero-width space a word boundary of a script that marks them so (Thai…)?"""
+    if m.group() != "\u200b":
+        return False
+    before = text[m.start() - 1] if m.start() > run_start else ""
+    after = text[m.end()] if m.end() < run_end else ""
+    return bool(WORD_BREAK_SCRIPTS.match(before) or WORD_BREAK_SCRIPTS.match(after))
+
+
+def typographic(text: str, start: int, end: int) -> bool:
+    """Is the no-break space at `start:end` one typography asks for (see TYPOGRAPHIC_BEFORE)?"""
+    before, after = text[start - 1], text[end]
+    if after in TYPOGRAPHIC_BEFORE or before == "«" or before.isdigit() or after.isdigit():
+        return True
+    return bool(ABBREVIATION.search(text, max(0, start - 5), start))

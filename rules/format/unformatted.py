@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from omnilint import formatting
+from omnilint import format as formatting
 from omnilint.document import Document
 from omnilint.model import Edit, Severity
 from omnilint.rule import Fixable, Options, Rule
@@ -13,6 +13,7 @@ class Unformatted(Rule):
     `%%comments%%`, `==highlights==`, callouts, Logseq `key:: value` properties,
     footnotes, math, character references and escapes exactly as written.  Off by
     default: `omnilint fix --format`, or `format = true` in the configuration.
+    Pages of a Logseq graph (outlines of indented blocks) are left alone.
 
     ## Why is this bad?
     Saved articles arrive in as many Markdown styles as there are exporters: `*` and
@@ -54,7 +55,7 @@ class Unformatted(Rule):
     rendered HTML is unchanged (both as mdformat checks it and as omnilint's parser
     renders it, whitespace between words aside), and formatting the result again
     changes nothing.  A document that fails a check is reported with the reason and
-    no fix.  The fixer applies this fix last, after every other rule's fixes.
+    no fix.  `fix` formats in a stage of its own, after every other rule's fixes are done.
     """
 
     code = "FMT005"
@@ -72,6 +73,10 @@ class Unformatted(Rule):
         return formatting.versions()
 
     def check(self, doc: Document, options: Options):
+        if doc.outline:
+            # A Logseq page is an outline of indented blocks; mdformat reads the indentation as
+            # code and would fence the page.  Formatting leaves such pages alone.
+            return
         style = formatting.Style.from_options(options)
         try:
             outcome = formatting.format_document(doc.text, style)
@@ -95,6 +100,5 @@ class Unformatted(Rule):
         fix = self.fix(
             "Format the document (mdformat, Obsidian-safe)",
             Edit(start, end, outcome.formatted[new_start:new_end]),
-            final=True,
         )
         yield self.report(doc, start, start, f"Document is not formatted (the formatter rewrites {lines})", fix)

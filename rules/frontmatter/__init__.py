@@ -12,6 +12,7 @@ from .displaced import Displaced
 from .duplicate_key import DuplicateKey
 from .empty_value import EmptyValue
 from .exporter_error import ExporterError
+from .flattened import FlattenedFrontMatter
 from .invalid_yaml import InvalidYaml
 from .not_mapping import NotMapping
 from .schema import Schema
@@ -33,4 +34,5 @@ RULES = [
     ExporterError,
     Tags,
     Displaced,
+    FlattenedFrontMatter,
 ]

@@ -8,6 +8,9 @@ Three things every FM rule needs and none should re-invent:
   YAML 1.2 core schema (as Obsidian and the Omnivore plugin read it);
 * minimal text edits that are checked before they are offered: `outcome` re-parses
   the front matter with the edits applied, so a rule can compare before and after.
+
+One module: the three share YAML node positions and the dialect loaders; the date
+parser, which needs none of them, lives apart in _dates.py.
 """
 
 from __future__ import annotations

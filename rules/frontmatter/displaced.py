@@ -5,6 +5,11 @@ from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Fixable, Options, Rule
 
+# Keys that make a one-entry block metadata rather than a heading between two rules.
+ONE_KEY_METADATA = frozenset(
+    {"title", "id", "date", "created", "updated", "tags", "aliases", "url", "source", "author", "type", "status"}
+)
+
 
 class Displaced(Rule):
     """## What it does
@@ -17,7 +22,9 @@ class Displaced(Rule):
     so its fields are lost and it renders as a rule, text and a heading.  (A
     UTF-8 byte-order mark is not a blank line: it is set aside and is no problem.)
     A `---` block whose content is not a YAML mapping is an ordinary thematic
-    break and is not reported.
+    break and is not reported, nor is a one-line block whose key names no metadata
+    field (`Update: the results were replicated` between two `---` is a rule and a
+    heading).
 
     ## Example
     ```markdown
@@ -58,6 +65,10 @@ class Displaced(Rule):
             return
         block = fm.find(doc.text[at:])
         if block is None or block.kind != "yaml" or not isinstance(block.mapping, dict) or not block.mapping:
+            return
+        if len(block.mapping) == 1 and str(next(iter(block.mapping))).lower() not in ONE_KEY_METADATA:
+            # `---`, `Update: the results were replicated`, `---` is also a thematic break and a
+            # setext heading: one key that names no metadata field is read as the reader sees it.
             return
         line = doc.position(at)[0]
         fix = self.fix("Remove the blank lines before the front matter", Edit(0, at), safe=False)

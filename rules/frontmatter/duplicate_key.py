@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from omnilint.document import Document
@@ -51,8 +53,9 @@ class DuplicateKey(Rule):
 
     ## Fix safety
     The earlier entry is removed, so the file says what PyYAML already reads.
-    Safe when both values are equal (nothing is lost); unsafe when they differ,
-    since the earlier value is dropped.
+    Safe when both values are equal and every comment on the removed lines is on the
+    kept one too (nothing is lost); unsafe when the values differ (the earlier value is
+    dropped) or the removed entry carries a comment of its own.
     """
 
     code = "FM003"
@@ -74,7 +77,9 @@ class DuplicateKey(Rule):
             equal = _equal(earlier.value_node, entry.value_node)
             how = "with the same value" if equal else "with a different value; PyYAML keeps only the last one"
             message = f"Key {entry.key!r} is given again (also on line {line}) {how}"
-            fix = self.fix(f"Remove the {entry.key!r} entry on line {line}", *candidate[0], safe=equal) if ok else None
+            # A comment on the removed lines that the kept entry lacks is the writer's text with no copy.
+            safe = equal and candidate is not None and _comments_kept(doc, earlier, entry)
+            fix = self.fix(f"Remove the {entry.key!r} entry on line {line}", *candidate[0], safe=safe) if ok else None
             start, end = node_span(front, entry.key_node)
             yield self.report(doc, start, end, message, fix)
 
@@ -98,6 +103,16 @@ def _candidate(doc, earlier):
     if doc.text[earlier.line_start : earlier.key_start].strip():
         return None  # the key shares its line with a `- ` item marker: leave it
     return [Edit(earlier.line_start, earlier.end)], None
+
+
+def _comments(source: str) -> set[str]:
+    """What each line holds from a ` #` on (a YAML comment, or `#` inside a value: then the
+    kept entry holds the same text, since the values are equal)."""
+    return {m.group().strip() for m in re.finditer(r"(?:^|[ \t])#[^\r\n]*", source, re.M)}
+
+
+def _comments_kept(doc, earlier, entry) -> bool:
+    return _comments(doc.text[earlier.line_start : earlier.end]) <= _comments(doc.text[entry.line_start : entry.end])
 
 
 def _equal(a: yaml.Node, b: yaml.Node) -> bool:

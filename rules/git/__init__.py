@@ -1,1 +1,5 @@
 """Rules about version-control debris left in notes (a synced vault's merge conflicts)."""
+
+from .merge_conflict_marker import MergeConflictMarker
+
+RULES = [MergeConflictMarker]

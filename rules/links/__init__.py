@@ -9,6 +9,7 @@ from .missing_anchor import MissingAnchor
 from .missing_local_target import MissingLocalTarget
 from .proxied_image import ProxiedImage
 from .tracking_url import TrackingUrl
+from .truncated_destination import TruncatedLinkDestination
 from .undefined_reference import UndefinedReference
 from .unreachable_url import UnreachableUrl
 from .unused_definition import UnusedDefinition
@@ -25,4 +26,5 @@ RULES = [
     EmptyLink,
     TrackingUrl,
     UnreachableUrl,
+    TruncatedLinkDestination,
 ]

@@ -11,7 +11,6 @@ import html.entities
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 import pyromark
@@ -20,8 +19,6 @@ from omnilint.document import Document
 from omnilint.markdown import OPTIONS, Node, destination_span, parse
 from omnilint.model import Edit
 
-SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
-WEB_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 # A CommonMark character reference: named (must be a known name), decimal or hexadecimal.
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Characters a reader cannot see: link text made only of these is "empty".
@@ -29,23 +26,6 @@ INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\u3164\u
 
 
 # -- URLs ---------------------------------------------------------------------
-
-
-def is_web_url(url: str) -> bool:
-    return bool(WEB_SCHEME.match(url))
-
-
-def host_of(url: str) -> str:
-    """The lower-case host of an absolute URL, or '' when there is none."""
-    try:
-        return (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
-    except ValueError:  # e.g. an invalid IPv6 literal
-        return ""
-
-
-def host_in(host: str, domains) -> bool:
-    """Is `host` one of `domains` or a subdomain of one?"""
-    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def decode_entity(ref: str) -> str | None:
@@ -242,7 +222,7 @@ def keeps_structure(doc: Document, edit: Edit, removed: Sequence[Node] = ()) -> 
     before = _signature(Node("document", 0, 0, children=blocks[first : last + 1]), skip, shifted)
     text = doc.text
     changed = text[region_start : edit.start] + edit.content + text[edit.end : region_end]
-    return _signature(parse(changed).root, set(), lambda pos: pos) == before
+    return _signature(parse(changed, outline=doc.outline).root, set(), lambda pos: pos) == before
 
 
 def _signature(root: Node, skip: set[int], where) -> list[tuple[str, int, int]]:

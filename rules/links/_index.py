@@ -19,13 +19,17 @@ from typing import Any
 from urllib.parse import unquote
 from weakref import WeakKeyDictionary
 
+from omnilint.rules.kit.urls import SCHEME
+
 from omnilint.document import Document
 from omnilint.markdown import Node, destination_span
 from omnilint.rule import CorpusContext, ProjectFiles, Span
 
-from ._common import SCHEME, is_bracketed
+from ._article import article_url
+from ._common import is_bracketed
 
 VAULTS = ("obsidian", "logseq")
+_HEADING_ID = re.compile(r"\{#([^\s{}#]+)(?:[ \t][^{}]*)?\}[ \t]*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
@@ -44,10 +48,24 @@ def collect(doc: Document) -> dict[str, Any]:
             "path": doc.path or "",
             "headings": [h.plain_text().strip() for h in doc.headings],
             "blocks": sorted({n.label for n in doc.obsidian if n.kind == "block_id"}),
-            "ids": sorted(_html_ids(doc)),
+            "ids": sorted(_html_ids(doc) | _heading_ids(doc)),
             "links": [link for node in doc.links if (link := _local_link(doc, node)) is not None],
         }
+        # The saved article's address, for LNK006's fix of in-page links whose anchor the
+        # clipped copy lost; looked up only when there is such a link.
+        in_page = any("dest" in link for link in facts["links"])
+        facts["article"] = article_url(doc) if in_page else None
     return facts
+
+
+def _heading_ids(doc: Document) -> set[str]:
+    """Custom heading ids (`## Data types {#data-types}`: VitePress, Hugo, pandoc, kramdown)."""
+    ids: set[str] = set()
+    for heading in doc.headings:
+        m = _HEADING_ID.search(heading.plain_text())
+        if m is not None:
+            ids.add(m.group(1))
+    return ids
 
 
 def _html_ids(doc: Document) -> set[str]:
@@ -78,6 +96,9 @@ def _local_link(doc: Document, node: Node) -> dict[str, Any] | None:
     if span is not None and path and doc.text[span[0] : span[1]].startswith(path):
         # The raw path part of the destination, for LNK005's rewrite.
         link["edit"] = [span[0], span[0] + len(path), is_bracketed(doc.text, span)]
+    elif span is not None and not path and fragment and node.link_type == "inline":
+        # An in-page `#fragment` destination as written, for LNK006's rewrite.
+        link["dest"] = [span[0], span[1], is_bracketed(doc.text, span), doc.text[span[0] : span[1]]]
     return link
 
 

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+from omnilint.rules.kit.urls import host_in, host_of, is_web_url, parse_proxy
+
 from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.model import Edit, Fix
 from omnilint.rule import Fixable, Options, Rule
 
-from ._common import host_in, host_of, is_web_url, keeps_structure, line_removal, unwrap_edit
-from ._proxy import parse_proxy
+from ._common import keeps_structure, line_removal, unwrap_edit
 
 BACKLINK_TEXT = "\u2934"  # ⤴ (Omnivore writes it with the emoji variation selector U+FE0F)
-DEFAULT_DEAD_HOSTS = ("omnivore.app",)
 # Link texts of the lines an exporter writes in the header: "Read on Omnivore" (the reader
 # copy) and the link back to the saved page.  Unwrapping one leaves the bare words behind.
 READ_ON_OMNIVORE = "read on omnivore"
@@ -17,20 +17,6 @@ EXPORTER_LINK_TEXTS = frozenset(
     {READ_ON_OMNIVORE, "read original", "original", "original article", "view original", "open original",
      "原文", "原文链接", "阅读原文"}
 )
-
-
-def is_dead_url(url: str, hosts=DEFAULT_DEAD_HOSTS) -> bool:
-    """Does LNK001 call this URL dead (a dead host, or Omnivore's image proxy without a
-    recoverable original)?  META002 asks too: it never copies such a URL anywhere."""
-    if not is_web_url(url):
-        return False
-    lowered = url.lower()
-    if not any(h in lowered for h in hosts) and "omnivore-image-cache" not in lowered:
-        return False  # cheap test first: taking URLs apart is the costly part
-    if host_in(host_of(url), hosts):
-        return True
-    proxied = parse_proxy(url)
-    return proxied is not None and proxied.official and proxied.original is None
 
 
 class DeadServiceLink(Rule):
@@ -134,7 +120,7 @@ class DeadServiceLink(Rule):
 
     def _remove_line(self, doc: Document, node: Node) -> Fix | None:
         """The whole line of an exporter link, or no fix: never the bare words left behind."""
-        paragraph = node.parent
+        paragraph = doc.parent(node)
         if paragraph is None or paragraph.kind != "paragraph":
             return None
         edit = line_removal(doc, node.start, node.end)
@@ -166,7 +152,7 @@ def _backlink_removal(doc: Document, node: Node) -> Edit | None:
     """Remove a ⤴️ link that follows highlight text on its line; None when nothing precedes it."""
     text = doc.text
     line_start, line_end, _ = doc.line_bounds(node.start)
-    parent = node.parent
+    parent = doc.parent(node)
     has_text_before = parent is not None and any(
         sibling.start >= line_start and sibling.end <= node.start and (sibling.kind != "text" or sibling.value.strip())
         for sibling in parent.children

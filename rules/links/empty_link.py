@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from omnilint.rules.kit.urls import host_of
+
 from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.model import Edit, Fix
 from omnilint.rule import Fixable, Options, Rule
 
 from ._common import code_like_at, is_empty_text, keeps_structure, line_removal, unwrap_edit
+from ._grouped import location, merge_edits
 
 
 class EmptyLink(Rule):
@@ -16,6 +19,9 @@ class EmptyLink(Rule):
     backlinks and the `[ ](#heading)` anchors web pages leave in headings.
     Brackets that look like code whose fences were lost (`obj[Symbol.result]()`
     on a line shaped like a statement) are not links a writer meant, and are left alone.
+    The empty backlinks a Readwise export template writes after every highlight
+    (`[](https://read.readwise.io/read/…)`) are one finding per document, on the
+    first, with their number; JSON output lists every one in the finding's `data`.
 
     ## Why is this bad?
     An empty destination links the page to itself; an empty text is a link
@@ -38,7 +44,8 @@ class EmptyLink(Rule):
     text, no URL) is removed, as it shows nothing.  Unsafe for an empty text:
     removing the link drops its URL, and an image with alt text but no URL
     becomes its alt text.  A link alone on its line goes with its line (and one
-    neighbouring blank line) when no other block changes.
+    neighbouring blank line) when no other block changes.  One unsafe fix removes
+    every Readwise backlink of the document.
     """
 
     code = "LNK009"
@@ -47,6 +54,7 @@ class EmptyLink(Rule):
     fixable = Fixable.SOMETIMES
 
     def check(self, doc: Document, options: Options):
+        backlinks: list[Node] = []
         for node in doc.links:
             if node.link_type in ("autolink", "email", "wikilink"):
                 continue
@@ -57,8 +65,26 @@ class EmptyLink(Rule):
                 continue
             if empty_url and code_like_at(doc, node.start, node.end):
                 continue  # `obj[Symbol.result]()` in code that lost its fences
+            if empty_text and not empty_url and node.kind == "link" and is_readwise_backlink(node):
+                backlinks.append(node)
+                continue
             fix = self._fix(doc, node, empty_url, empty_text)
             yield self.report(doc, node.start, node.end, _message(node, empty_url, empty_text), fix)
+        if backlinks:
+            yield self._backlinks(doc, backlinks)
+
+    def _backlinks(self, doc: Document, nodes: list[Node]):
+        """The template's empty backlinks: one finding, one fix that removes them all."""
+        first = nodes[0]
+        if len(nodes) == 1:
+            message = _message(first, False, True)
+        else:
+            message = f"{len(nodes)} empty Readwise backlinks [](https://read.readwise.io/read/…) from the export template"
+        edits = merge_edits(e for n in nodes for e in self._remove(doc, n, safe=False).edits)
+        what = "backlink" if len(nodes) == 1 else f"{len(nodes)} backlinks"
+        fix = None if edits is None else self.fix(f"Remove the empty Readwise {what}", *edits, safe=False)
+        data = {"count": len(nodes), "locations": [location(doc, n.start, n.end) for n in nodes]}
+        return self.report(doc, first.start, first.end, message, fix, data)
 
     def _fix(self, doc: Document, node: Node, empty_url: bool, empty_text: bool) -> Fix | None:
         if node.link_type != "inline":
@@ -77,7 +103,7 @@ class EmptyLink(Rule):
     def _remove(self, doc: Document, node: Node, safe: bool) -> Fix:
         edit = line_removal(doc, node.start, node.end)
         if edit is not None:
-            paragraph = node.parent
+            paragraph = doc.parent(node)
             alone = paragraph is not None and paragraph.kind == "paragraph" and (
                 doc.text[paragraph.start : paragraph.end].strip() == doc.source(node)
             )
@@ -87,6 +113,11 @@ class EmptyLink(Rule):
             edit = Edit(node.start, node.end)
         what = "image" if node.kind == "image" else "link"
         return self.fix(f"Remove the empty {what}", edit, safe=safe)
+
+
+def is_readwise_backlink(node: Node) -> bool:
+    """`[](https://read.readwise.io/read/…)`: the link a Readwise template puts after a highlight."""
+    return host_of(node.url) == "read.readwise.io" and node.url.split("read.readwise.io", 1)[1].startswith("/read/")
 
 
 def _message(node: Node, empty_url: bool, empty_text: bool) -> str:

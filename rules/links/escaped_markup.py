@@ -93,7 +93,8 @@ def _prose_spans(doc: Document) -> list[tuple[int, int]]:
     """Source spans of all text outside code (link text and alt text included), merged."""
     spans: list[tuple[int, int]] = []
     for node in doc.nodes:
-        if node.kind != "text" or (node.parent is not None and node.parent.kind in _NOT_PROSE):
+        parent = doc.parent(node)
+        if node.kind != "text" or (parent is not None and parent.kind in _NOT_PROSE):
             continue
         if spans and spans[-1][1] == node.start:
             spans[-1] = (spans[-1][0], node.end)

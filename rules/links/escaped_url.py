@@ -5,6 +5,7 @@ from omnilint.model import Edit
 from omnilint.rule import Fixable, Options, Rule
 
 from ._common import ENTITY, decode_entity, parsed_destination, url_holders
+from ._grouped import location
 
 # Decoding these would end or break the destination; their references stay.
 _KEEP = frozenset(" \t\n\r\f\v()<>\\\"'")
@@ -13,7 +14,10 @@ _KEEP = frozenset(" \t\n\r\f\v()<>\\\"'")
 class EscapedUrl(Rule):
     """## What it does
     Finds HTML character references inside link and image destinations:
-    `https:&#x2F;&#x2F;example.com&#x2F;page`, `?a=1&amp;b=2`.
+    `https:&#x2F;&#x2F;example.com&#x2F;page`, `?a=1&amp;b=2`.  One finding per
+    document, on the first such URL, with the number of URLs (an exporter escapes
+    them all, and one fix mends them all); JSON output lists every URL's position
+    in the finding's `data` (`count`, `references`, `locations`).
 
     ## Why is this bad?
     An exporter that HTML-escaped its template output wrote every URL this way.
@@ -33,7 +37,8 @@ class EscapedUrl(Rule):
 
     ## Fix safety
     Safe and render-preserving: CommonMark resolves the references to the same
-    URL, so the rendered href is unchanged (the fixer verifies it).  References
+    URL, so the rendered href is unchanged (the fixer verifies it).  One fix
+    decodes every URL of the document.  References
     whose character would end or break the destination (spaces, parentheses,
     angle brackets, quotes, backslashes), or whose decoding would create a new
     reference (`&amp;lt;`), are kept.
@@ -46,6 +51,8 @@ class EscapedUrl(Rule):
 
     def check(self, doc: Document, options: Options):
         text = doc.text
+        found: list[tuple[int, int, int, str]] = []  # (start, end, references, raw) of each URL
+        edits: list[Edit] = []
         for node, (start, end) in url_holders(doc):
             raw = text[start:end]
             if "&" not in raw or node.link_type == "autolink":  # autolinks take references literally
@@ -53,14 +60,30 @@ class EscapedUrl(Rule):
             decoded, count = _decode(raw)
             if not count:
                 continue
-            fix = None
+            found.append((start, end, count, raw))
             probe = f"<{decoded}>" if start > 0 and text[start - 1] == "<" else decoded
             if parsed_destination(probe) == node.url:
-                fix = self.fix("Decode the character references", Edit(start, end, decoded), preserves_render=True)
+                edits.append(Edit(start, end, decoded))
+        if not found:
+            return
+        start, end, count, raw = found[0]
+        references = sum(c for *_, c, _ in found)
+        if len(found) == 1:
             plural = "s" if count > 1 else ""
-            yield self.report(
-                doc, start, end, f"{count} HTML character reference{plural} in a URL (e.g. {_first(raw)})", fix
+            message = f"{count} HTML character reference{plural} in a URL (e.g. {_first(raw)})"
+            action = "Decode the character references"
+        else:
+            message = (
+                f"{len(found)} URLs hold HTML character references ({references} references, e.g. {_first(raw)})"
             )
+            action = f"Decode the character references in {len(edits)} URL{'s' if len(edits) > 1 else ''}"
+        fix = self.fix(action, *edits, preserves_render=True) if edits else None
+        data = {
+            "count": len(found),
+            "references": references,
+            "locations": [location(doc, s, e) for s, e, _, _ in found],
+        }
+        yield self.report(doc, start, end, message, fix, data)
 
 
 def _decode(raw: str) -> tuple[str, int]:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from omnilint.rules.kit.urls import is_web_url, parse_proxy
+
 from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Fixable, Options, Rule
 
-from ._common import is_web_url, replacement, url_holders
-from ._proxy import parse_proxy
+from ._common import replacement, url_holders
 
 
 class ProxiedImage(Rule):

@@ -4,11 +4,14 @@ import re
 from fnmatch import fnmatchcase
 from urllib.parse import unquote, urlsplit
 
+from omnilint.rules.kit.urls import host_in, host_of, is_web_url
+
 from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Fixable, Options, Rule
 
-from ._common import host_in, host_of, is_web_url, replacement, url_holders
+from ._common import replacement, url_holders
+from ._front_urls import FrontUrl, front_matter_urls, scalar_rewrite
 
 TRACKING_PARAMS = [
     "utm_*", "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid",
@@ -42,7 +45,11 @@ class TrackingUrl(Rule):
     whose target is written inside the URL (`link.zhihu.com/?target=…`,
     `google.com/url?q=…`, Facebook, YouTube, Outlook safe links, …) and AMP
     URLs (`google.com/amp/s/…`, `*.cdn.ampproject.org/c/s/…`, an `amp` first or
-    last path segment, `amp.` hosts, `?amp=1`).  Off by default.
+    last path segment, `amp.` hosts, `?amp=1`).  The article URL fields of the
+    front matter (`url`, `source`, `link`, `original_url`, `source_url`,
+    `canonical`, …) are checked too.  A second `?` whose part holds only tracking
+    parameters (`?v=7?__readwiseLocation=`, an app appending its query to a URL
+    that had one) is tracking as well.  Off by default.
 
     ## Why is this bad?
     Saved articles keep the campaign noise of the moment they were shared; a
@@ -65,7 +72,10 @@ class TrackingUrl(Rule):
     Safe for tracking parameters (removed; the other parameters and their order
     stay byte for byte) and redirect wrappers (replaced by the target they
     carry).  Unsafe for AMP URLs: the canonical address is a guess that is
-    usually right.  Reference-style links are fixed in their definition.
+    usually right.  Reference-style links are fixed in their definition.  In the
+    front matter only the scalar's characters change, in the style it was
+    written in (a plain value stays plain, a quoted one keeps its quotes); when
+    the new URL would not read back as itself in that style there is no fix.
     """
 
     code = "LNK010"
@@ -99,6 +109,32 @@ class TrackingUrl(Rule):
                 raw = replacement(text, node, span, amp) if amp is not None else None
                 fix = None if raw is None else self.fix("Use the canonical address", Edit(span[0], span[1], raw), safe=False)
             yield self.report(doc, span[0], span[1], message, fix)
+        for field in front_matter_urls(doc):
+            finding = self._front_matter(doc, field, patterns)
+            if finding is not None:
+                yield finding
+
+    def _front_matter(self, doc: Document, field: FrontUrl, patterns: list[str]):
+        """The same finding and fix for a front-matter URL field, edited inside its scalar."""
+        url = field.value.strip()
+        if url != field.value or not is_web_url(url) or ("?" not in url and "amp" not in url.lower()):
+            return None
+        cleaned, reasons = _clean(url, patterns)
+        amp = _de_amp(cleaned) if "amp" in cleaned.lower() else None
+        if reasons:
+            message = f"Front-matter `{field.key}`: URL " + " and ".join(reasons)
+            if amp:
+                message += " (and is an AMP address)"
+            raw = scalar_rewrite(field, cleaned)
+            action = "Link to the target directly" if "wrapper" in reasons[0] else "Remove the tracking parameters"
+            fix = None if raw is None else self.fix(action, Edit(field.start, field.end, raw))
+        elif amp is not None:
+            message = f"Front-matter `{field.key}`: AMP address of an article"
+            raw = scalar_rewrite(field, amp)
+            fix = None if raw is None else self.fix("Use the canonical address", Edit(field.start, field.end, raw), safe=False)
+        else:
+            return None
+        return self.report(doc, field.start, field.end, message, fix)
 
 
 def _clean(url: str, patterns: list[str]) -> tuple[str, list[str]]:
@@ -147,11 +183,25 @@ def _wrapped_target(url: str) -> str | None:
     return None
 
 
+def _tracking(item: str, patterns: list[str]) -> bool:
+    return bool(item) and any(fnmatchcase(unquote(item.partition("=")[0]), p) for p in patterns)
+
+
 def _drop_params(url: str, patterns: list[str]) -> tuple[str, list[str]]:
     bounds = _query_bounds(url)
     if bounds is None:
         return url, []
-    kept, dropped = [], []
+    dropped: list[str] = []
+    # A second `?` (`watch?v=7&index=6?__readwiseLocation=`): an app appended its own query
+    # to a URL that had one.  When that part is only tracking, it goes whole; else a `?`
+    # inside a value (`?q=why?`) is the site's business and the query is read as usual.
+    second = url.find("?", bounds[0], bounds[1])
+    tail = url[second + 1 : bounds[1]].split("&") if second >= 0 else []
+    if tail and all(_tracking(item, patterns) for item in tail):
+        dropped = [unquote(item.partition("=")[0]) for item in tail]
+        url = url[:second] + url[bounds[1] :]
+        bounds = (bounds[0], second)
+    kept = []
     for key, item in _query_pairs(url):
         if item and any(fnmatchcase(key, p) for p in patterns):
             dropped.append(key)
@@ -159,6 +209,8 @@ def _drop_params(url: str, patterns: list[str]) -> tuple[str, list[str]]:
             kept.append(item)
     if not dropped:
         return url, []
+    if len(kept) == len(_query_pairs(url)):
+        return url, dropped  # only the appended part went
     query = "&".join(kept)
     start = bounds[0] if query else bounds[0] - 1  # no '?' left when nothing is kept
     return url[:start] + query + url[bounds[1] :], dropped
@@ -185,7 +237,10 @@ def _de_amp(url: str) -> str | None:
         new_path = re.sub(r"\.amp(?=(?:\.html?)?$)", "", parts.path, flags=re.IGNORECASE)
     query = [item for _, item in _query_pairs(url)]
     kept = [q for q in query if not _AMP_QUERY.match(q)]
-    new_host = parts.netloc[4:] if host.startswith("amp.") and parts.netloc.lower().startswith("amp.") else parts.netloc
+    # `amp.example.com` is the AMP copy of example.com; `amp.dev` is a site of its own (what
+    # would be left is a bare top-level domain).
+    amp_host = host.startswith("amp.") and "." in host[4:] and parts.netloc.lower().startswith("amp.")
+    new_host = parts.netloc[4:] if amp_host else parts.netloc
     if new_path == parts.path and kept == query and new_host == parts.netloc:
         return None
     rebuilt = f"{parts.scheme}://{new_host}{new_path}"

@@ -13,8 +13,11 @@ from ._common import _lost_fence_lines, after_identifier, line_looks_like_code, 
 # it (`[^…]*[^\s…][^…]*`) backtrack quadratically on an unclosed `[word word …`.
 REFERENCE = re.compile(r"(!?)\[((?=[^\[\]\n]*[^\s\[\]])[^\[\]\n]*)\]\[([^\[\]\n]*)\]")
 FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\]")
-# What a link text made of a literal looks like: `[0x0008][0x0050]`, `['bitset'][index]`, `[1][2]` citations.
-LITERAL = re.compile(r"\s*(?:-?0[xX][0-9a-fA-F]+|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|`[^`]*`)\s*")
+# What a link text made of a literal looks like: `[0x0008][0x0050]`, `['bitset'][index]`, `[1][2]`
+# citations, and citation marks with a short word before the number (`[注1][注2]`, `[n3]`, `[ref 4]`).
+LITERAL = re.compile(
+    r"\s*(?:-?0[xX][0-9a-fA-F]+|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|`[^`]*`|[^\W\d_]{1,4} ?\d{1,3})\s*"
+)
 REGEX_CHARS = frozenset("\\.*+?{}|()$/")
 # What follows a character class in a pattern: a quantifier or the rest of a pattern.
 QUANTIFIERS = frozenset("*+?{")
@@ -28,7 +31,7 @@ class UndefinedReference(Rule):
     but sees as brackets.  Code spans and blocks are never looked at, and
     neither is text that looks like code whose fences were lost: brackets glued
     to an identifier (`table['bitset'][index]`), literals
-    (`[0x0008][0x0050]`, citation marks `[1][2]`), regular-expression classes
+    (`[0x0008][0x0050]`, citation marks `[1][2]`, `[注1][注2]`), regular-expression classes
     (`[^A-Za-z0-9-]`, `[^"]`: a label with no letter or digit, or a class a
     quantifier follows such as `[^abc]+`), lines shaped like statements, and text between escaped
     fences.  A lone `[label]` is not reported (ordinary prose uses brackets).

@@ -5,12 +5,15 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
-from omnilint.cache import DIR_NAME as CACHE_FOLDER
+from omnilint.rules.kit.urls import is_web_url
+
 from omnilint.document import Document
 from omnilint.model import Diagnostic, Severity
 from omnilint.rule import CorpusContext, CorpusRule, Options, Span
 
-from ._common import is_web_url
+# The default cache folder's name: a `cache-file` that starts with it (the old default,
+# relative to the project root) names the same folder.
+CACHE_FOLDER = ".omnilint_cache"
 
 INTEGER_OPTIONS = frozenset({"concurrency", "retries"})
 
@@ -52,8 +55,9 @@ class UnreachableUrl(CorpusRule):
     deadline in seconds for a whole attempt on a URL: connecting, every
     redirect and the response headers (no body is read); a URL takes at most
     (`retries` + 1) × `timeout` plus the backoff waits.  Verdicts are cached
-    in `cache-file`, a path inside the cache folder (`.omnilint_cache` in the
-    project root: the config file's folder, else the working folder), for
+    in `cache-file`, a path inside the cache folder (`--cache-dir`, else
+    `.omnilint_cache` in the project root: the config file's folder, else the
+    working folder), for
     `cache-ttl` seconds, so re-runs do not fetch again.  An absolute
     `cache-file` or one that leaves the folder with `..` is a configuration
     error; a cache folder or file that is a symbolic link is neither read nor
@@ -146,7 +150,6 @@ class UnreachableUrl(CorpusRule):
             display = next(d for d, f in sorted(facts.items()) if f["urls"])
             yield display, self._error(facts[display]["urls"][0][1], f"URLs not checked: {missing}")
             return
-        root = context.root
         cache_file = str(options["cache-file"])
         valid_cache = cache_file_problem(cache_file) is None  # the config layer refused others; API callers too
         settings = online.OnlineSettings(
@@ -155,8 +158,9 @@ class UnreachableUrl(CorpusRule):
             per_host_rate=float(options["per-host-rate"]),
             retries=int(options["retries"]),
             cache_ttl=float(options["cache-ttl"]) if valid_cache else 0.0,
-            cache_file=os.path.join(root, CACHE_FOLDER, *cache_file_parts(cache_file)) if valid_cache else "",
-            cache_base=root,
+            cache_file=os.path.join(context.cache_dir, *cache_file_parts(cache_file)) if valid_cache else "",
+            # The folder above: the cache folder itself is created (never through a link) when missing.
+            cache_base=os.path.dirname(os.path.abspath(context.cache_dir)),
             allow_private=options["allow-private-addresses"] is True,
         )
         statuses = online.check_urls(urls, settings)

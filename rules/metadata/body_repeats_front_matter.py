@@ -1,21 +1,13 @@
 from __future__ import annotations
 
+from omnilint.rules.kit.header import paragraph_is_metadata, parse_property, words
+from omnilint.rules.kit.lines import block_lines, remove_lines
+
 from omnilint.document import Document
 from omnilint.model import Edit
 from omnilint.rule import Fixable, Options, Rule
 
-from ._common import (
-    block_lines,
-    meta_tags,
-    norm_key,
-    paragraph_is_metadata,
-    parse_property,
-    remove_lines,
-    split_list,
-    tag_name,
-    values_equal,
-    words,
-)
+from ._common import meta_tags, norm_key, split_list, tag_name, values_equal
 
 
 class BodyRepeatsFrontMatter(Rule):

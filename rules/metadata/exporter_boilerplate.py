@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from omnilint.rules.kit.header import SECTION_LABELS, fold, header_lines, parse_property
+from omnilint.rules.kit.lines import block_lines, remove_lines
+
 from omnilint.document import Document
 from omnilint.markdown import Node
 from omnilint.model import Edit
 from omnilint.rule import Fixable, Options, Rule
-
-from ._common import SECTION_LABELS, block_lines, fold, header_lines, parse_property, remove_lines
 
 # Headings a template puts above the saved content ("# Full Content:").
 CONTENT_LABELS = frozenset(

@@ -2,20 +2,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from omnilint.document import Document
-from omnilint.markdown import Node
-from omnilint.rule import Fixable, Options, Rule
-
-from ._common import (
+from omnilint.rules.kit.header import (
     SECTION_LABELS,
-    block_lines,
     first_h1,
     header_zone_end,
     heading_text,
     meta_title,
-    remove_lines,
     title_variants,
 )
+from omnilint.rules.kit.lines import block_lines, remove_lines
+
+from omnilint.document import Document
+from omnilint.markdown import Node
+from omnilint.rule import Fixable, Options, Rule
+
 from .exporter_boilerplate import is_content_label
 
 FIRST_H1_MODES = ("allow", "require", "forbid")
@@ -47,10 +47,36 @@ def title_headings(doc: Document) -> tuple[Node | None, list[Node]]:
     return convention, repeats
 
 
+def title_paragraph(doc: Document) -> Node | None:
+    """The first content block when it is a plain paragraph that only repeats the title
+    (`Rivers of the world` under the exporter's header): the saved page's own title line.
+
+    Only that block: further down, a line equal to the title is the article's."""
+    title = meta_title(doc)
+    if title is None:
+        h1 = first_h1(doc)
+        if h1 is None or is_content_label(h1):
+            return None
+        title = h1.plain_text()
+    blocks = doc.root.children
+    index = header_zone_end(doc)
+    if index >= len(blocks) or blocks[index].kind != "paragraph":
+        return None
+    node = blocks[index]
+    if any(child.kind in ("link", "image", "html", "footnote_ref") for child in node.walk()):
+        return None  # a link or an image says more than the title
+    text = heading_text(node)
+    if text in SECTION_LABELS or text not in title_variants(title):
+        return None
+    return node
+
+
 class RepeatedTitleHeading(Rule):
     """## What it does
     Finds headings that repeat the document's title: the front-matter `title`, or
-    the first H1 when there is none.  Only headings of the header zone count, the
+    the first H1 when there is none, and the title repeated as a plain paragraph
+    right under the exporter's header (the saved page's own title line).  Only
+    headings of the header zone count, the
     blocks an exporter writes before the content (headings, tag and property lines,
     lone links, thematic breaks): a heading after the first content block is a
     section of the article, even when its text equals the title.  A title with a site suffix (`… - Site`,
@@ -89,7 +115,7 @@ class RepeatedTitleHeading(Rule):
     ```
 
     ## Fix safety
-    Safe when an equal copy stays: the repeated heading line is removed together
+    Safe when an equal copy stays: the repeated heading (or paragraph) line is removed together
     with the blank line its removal would leave, and the title is still in the
     front matter (or in an H1 with exactly the heading's text); the fix message
     names the copy that stays.  Unsafe when the only copy is an H1 that says more
@@ -117,6 +143,10 @@ class RepeatedTitleHeading(Rule):
             # it, or it without a site suffix), or an H1 with exactly the heading's text.
             safe = title is not None or (convention is not None and heading_text(heading) == heading_text(convention))
             yield self._remove(doc, heading, "Heading repeats the document title", kept, safe)
+        paragraph = title_paragraph(doc)
+        if paragraph is not None:
+            safe = title is not None or (convention is not None and heading_text(paragraph) == heading_text(convention))
+            yield self._remove(doc, paragraph, "Paragraph repeats the document title", kept, safe, "line")
         in_zone = convention is not None and any(n is convention for n in doc.root.children[: header_zone_end(doc)])
         if mode == "forbid" and convention is not None and in_zone and meta_title(doc) is not None:
             message = "H1 repeats the front-matter title (first-h1 = \"forbid\")"
@@ -125,12 +155,12 @@ class RepeatedTitleHeading(Rule):
             start = doc.body_start
             yield self.report(doc, start, start, "No H1 with the document title (first-h1 = \"require\")")
 
-    def _remove(self, doc: Document, heading: Node, message: str, kept: str, safe: bool):
+    def _remove(self, doc: Document, heading: Node, message: str, kept: str, safe: bool, what: str = "heading"):
         lines = block_lines(doc, heading)
         edit = remove_lines(doc, lines[0].start, lines[-1].after)
         end = heading.start + len(doc.text[heading.start : heading.end].rstrip())
         source = _short(doc.text[heading.start : end])
-        fix = self.fix(f"Remove the heading `{source}` (the title stays in {kept})", edit, safe=safe)
+        fix = self.fix(f"Remove the {what} `{source}` (the title stays in {kept})", edit, safe=safe)
         return self.report(doc, heading.start, end, message, fix)
 
 
