@@ -20,19 +20,22 @@ from .fixer import FixResult
 from .model import Diagnostic
 
 
-def _rules(config: cfg.Settings | Mapping[str, Any] | None) -> engine.RuleList:
+def _settings(config: cfg.Settings | Mapping[str, Any] | None) -> cfg.Settings:
     if config is None:
-        settings = cfg.Settings(Path.cwd())
-    elif isinstance(config, cfg.Settings):
-        settings = config
-    else:
-        settings = cfg.Settings(Path.cwd(), None, cfg.validate(dict(config), "config"))
+        return cfg.Settings(Path.cwd())
+    if isinstance(config, cfg.Settings):
+        return config
+    return cfg.Settings(Path.cwd(), None, cfg.validate(dict(config), "config"))
+
+
+def _rules(settings: cfg.Settings) -> engine.RuleList:
     return engine.per_file(cfg.ruleset(settings).rules)
 
 
 def check_text(text: str, path: str | None = None, config: cfg.Settings | Mapping[str, Any] | None = None) -> list[Diagnostic]:
     """Lint `text`; `config` is a Settings, a mapping like `[tool.omnilint]`, or None for defaults."""
-    return engine.lint(Document(text, path), _rules(config))
+    settings = _settings(config)  # `vault = "logseq"` reads the text as a Logseq outline
+    return engine.lint(Document(text, path, settings.get("vault")), _rules(settings))
 
 
 def fix_text(
@@ -42,4 +45,5 @@ def fix_text(
     unsafe: bool = False,
 ) -> FixResult:
     """Fix `text` to a fixpoint; `.text` is the result, `.rejected` the fixes that failed verification."""
-    return engine.fix(text, _rules(config), path, unsafe)
+    settings = _settings(config)
+    return engine.fix(text, _rules(settings), path, unsafe, settings.get("vault"))

@@ -2,6 +2,10 @@
 
 Exit codes: 0 nothing found; 1 findings remain (or a file could not be read);
 2 usage, configuration or internal error.
+
+One module: every sub-command's arguments and their translation into a Job sit side by
+side, so a flag shared by `check`, `fix`, `report` and `server` is defined and read in one
+place; the work itself is in runner, report/, vault_report and server.
 """
 
 from __future__ import annotations

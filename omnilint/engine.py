@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import traceback
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import suppress
 from .codes import INTERNAL_ERROR
 from .document import Document
-from .fixer import FixResult, fix_text
+from .fixer import FixResult, fix_in_stages
 from .model import Diagnostic, Severity
 from .rule import Rule
 
@@ -46,8 +46,26 @@ def internal_error(doc: Document, rule: Rule, exc: BaseException) -> Diagnostic:
     )
 
 
-def fix(text: str, rules: RuleList, path: str | None = None, unsafe: bool = False) -> FixResult:
-    return fix_text(text, lambda t: lint(Document(t, path), rules), unsafe=unsafe)
+def fix(
+    text: str, rules: RuleList, path: str | None = None, unsafe: bool = False, vault: str = "obsidian"
+) -> FixResult:
+    """Fix `text` in stages (see `fix_stages`); `vault` as for Document."""
+    def linter(stage: RuleList) -> Callable[[str], list[Diagnostic]]:
+        return lambda current: lint(Document(current, path, vault), stage)
+
+    return fix_in_stages(text, [linter(stage) for stage in fix_stages(rules)], unsafe, outline=vault == "logseq")
+
+
+def fix_stages(rules: RuleList) -> list[RuleList]:
+    """The rules whose fixes run together, in order: the rules' own fixes, then formatting.
+
+    Formatting rewrites the whole document and must see the rules' result, and a rule's
+    fix must never be judged against a half-formatted text; so the formatter's rules
+    (`enabled_by = "format"`) form a stage of their own, after the others converge.
+    """
+    content = [(r, o) for r, o in rules if r.enabled_by != "format"]
+    formatting = [(r, o) for r, o in rules if r.enabled_by == "format"]
+    return [stage for stage in (content, formatting) if stage] or [[]]
 
 
 def per_file(rules: Iterable[tuple[Rule, dict[str, Any]]]) -> RuleList:

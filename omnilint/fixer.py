@@ -110,8 +110,9 @@ class FixResult:
         return self.text != self.original
 
 
-def verify(before: str, after: str, fixes: list[Diagnostic]) -> str | None:
-    """Why `after` must not replace `before`, or None when it may."""
+def verify(before: str, after: str, fixes: list[Diagnostic], outline: bool = False) -> str | None:
+    """Why `after` must not replace `before`, or None when it may (`outline`: the text is a
+    Logseq page, rendered as the outline it is)."""
     old = fm.find(before)
     if old is not None and old.parsed_ok:
         new = fm.find(after)
@@ -119,7 +120,7 @@ def verify(before: str, after: str, fixes: list[Diagnostic]) -> str | None:
             why = new.error.message if new is not None and new.error else "front matter is gone"
             return f"front matter no longer parses ({why})"
     if fixes and all(d.fix.preserves_render for d in fixes):  # type: ignore[union-attr]
-        if render_html(before) != render_html(after):
+        if render_html(before, outline) != render_html(after, outline):
             return "the rendered HTML would change"
     return None
 
@@ -136,17 +137,58 @@ def _lines_of(text: str, edit: Edit) -> str:
     return text[line_bounds(text, edit.start)[0] : line_bounds(text, edit.end)[1]]
 
 
+# How often the stages may take turns: the formatter's output is normally left alone by the
+# rules (one round, and one to see that nothing changes); more means they disagree.
+MAX_ROUNDS = 3
+
+
+def fix_in_stages(
+    text: str, stages: list[Callable[[str], list[Diagnostic]]], unsafe: bool = False, outline: bool = False
+) -> FixResult:
+    """Fix `text` stage by stage: each stage's fixes to a fixpoint before the next begins.
+
+    The engine's stages are the rules' fixes, then the formatter (a whole-document rewrite
+    that must see the rules' result).  When a later stage changes the text, the earlier
+    ones look at it again; the rounds stop when no stage changes anything.  `remaining`
+    holds every stage's findings on the final text.
+    """
+    current = text
+    applied: list[Diagnostic] = []
+    rejected: list[Rejected] = []
+    passes = 0
+    remaining: list[list[Diagnostic]] = [[] for _ in stages]
+    for _round in range(MAX_ROUNDS):
+        changed_at = -1
+        for number, lint in enumerate(stages):
+            result = fix_text(current, lint, unsafe, outline=outline)
+            applied.extend(result.applied)
+            rejected.extend(r for r in result.rejected if r not in rejected)
+            passes = -1 if result.passes < 0 or passes < 0 else passes + result.passes
+            remaining[number] = result.remaining
+            if result.text != current:
+                current, changed_at = result.text, number
+        if changed_at <= 0:  # only the first stage changed the text (or none did): all saw the last text
+            break
+    else:
+        remaining = [lint(current) for lint in stages]  # the stages never agreed: judge the last text
+    found = [d for stage in remaining for d in stage]
+    found.sort(key=Diagnostic.sort_key)
+    return FixResult(text, current, applied, rejected, found, passes)
+
+
 def fix_text(
     text: str,
     lint: Callable[[str], list[Diagnostic]],
     unsafe: bool = False,
     max_passes: int = MAX_PASSES,
+    outline: bool = False,
 ) -> FixResult:
-    """Fix `text` to a fixpoint. `lint` returns the diagnostics for any text."""
+    """Fix `text` to a fixpoint. `lint` returns the diagnostics for any text (`outline`: a
+    Logseq page, whose rendering the fixes' promises are checked against)."""
     banned_codes: set[str] = set()
     result = FixResult(text, text)
     for _attempt in range(3):
-        result = _fix_passes(text, lint, unsafe, max_passes, banned_codes, result.rejected)
+        result = _fix_passes(text, lint, unsafe, max_passes, banned_codes, result.rejected, outline)
         if result.passes >= 0:
             return result
         # Did not converge: the rules still fixing at the cap undo each other.
@@ -174,6 +216,7 @@ def _fix_passes(
     max_passes: int,
     banned_codes: set[str],
     rejected: list[Rejected],
+    outline: bool = False,
 ) -> FixResult:
     text = original
     applied: list[Diagnostic] = []
@@ -191,17 +234,15 @@ def _fix_passes(
         ]  # a signature holds the edit's whole line: built only when some fix was refused
         if not candidates:
             return FixResult(original, text, applied, rejected + refused, diagnostics, n - 1)
-        # A final fix (the formatter) waits until every other fix is done.
-        candidates = [d for d in candidates if not d.fix.final] or candidates  # type: ignore[union-attr]
         # Render-preserving fixes are checked on their own, so their promise can be held to.
         preserving = [d for d in candidates if d.fix.preserves_render]  # type: ignore[union-attr]
         batch = non_overlapping(preserving or candidates)
         new = apply_edits(text, (e for d in batch for e in d.fix.edits))  # type: ignore[union-attr]
-        why = verify(text, new, batch)
+        why = verify(text, new, batch, outline)
         if why is None and preserving and len(preserving) < len(candidates):
-            new, batch = _and_the_others(text, new, batch, candidates)
+            new, batch = _and_the_others(text, new, batch, candidates, outline)
         if why is not None:
-            new, kept = _one_by_one(text, batch, banned_fixes, refused)
+            new, kept = _one_by_one(text, batch, banned_fixes, refused, outline)
             batch = kept
             if not batch:
                 continue  # every fix of this pass was refused (and banned): not a cycle
@@ -214,14 +255,19 @@ def _fix_passes(
         text = new
         banned_fixes, refused = set(), []
     last = lint(text)
-    pending = [d for d in last if _allowed(d, unsafe, banned_codes)]
+    # A fix refused on this very text is a verdict, not unfinished work (judged again it is
+    # refused again): only the others mean the passes ran out before the fixes did.
+    pending = [
+        d for d in last
+        if _allowed(d, unsafe, banned_codes) and not (banned_fixes and _signature(text, d) in banned_fixes)
+    ]
     if pending:
         return FixResult(original, text, pending, rejected + refused, last, -1)
     return FixResult(original, text, applied, rejected + refused, last, max_passes)
 
 
 def _and_the_others(
-    text: str, checked: str, batch: list[Diagnostic], candidates: list[Diagnostic]
+    text: str, checked: str, batch: list[Diagnostic], candidates: list[Diagnostic], outline: bool = False
 ) -> tuple[str, list[Diagnostic]]:
     """Add the other fixes that touch none of `batch` to the same pass (one lint fewer per
     file): `checked` (the text with `batch` alone) has passed its render check, and the
@@ -237,19 +283,19 @@ def _and_the_others(
     if not added:
         return checked, batch
     new = apply_edits(text, (e for d in [*batch, *added] for e in d.fix.edits))  # type: ignore[union-attr]
-    if verify(checked, new, added) is not None:
+    if verify(checked, new, added, outline) is not None:
         return checked, batch
     return new, [*batch, *added]
 
 
 def _one_by_one(
-    text: str, batch: list[Diagnostic], banned: set[tuple], rejected: list[Rejected]
+    text: str, batch: list[Diagnostic], banned: set[tuple], rejected: list[Rejected], outline: bool = False
 ) -> tuple[str, list[Diagnostic]]:
     kept: list[Diagnostic] = []
     current = text
     for d in batch:
         candidate = apply_edits(text, (e for k in [*kept, d] for e in k.fix.edits))  # type: ignore[union-attr]
-        why = verify(current, candidate, [d])
+        why = verify(current, candidate, [d], outline)
         if why is None:
             kept.append(d)
             current = candidate

@@ -53,9 +53,6 @@ class Fix:
     message: str
     # The rule promises the rendered HTML does not change; the fixer checks it.
     preserves_render: bool = False
-    # A whole-document rewrite (the formatter, FMT005): applied only in a pass where no
-    # other fix is pending, so it runs after the rule fixes and sees their result.
-    final: bool = False
 
     @property
     def start(self) -> int:

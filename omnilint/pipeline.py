@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import cache as result_cache
@@ -19,7 +21,7 @@ from .codes import CONFIG_ERROR
 from .discovery import relative_path
 from .document import Document
 from .files import SIZE_CODE, SIZE_NAME, STDIN, FileResult, NotRegular, Task, TooLarge, io_problem, read_regular_file
-from .fixer import fix_text
+from .fixer import fix_in_stages
 from .model import Applicability, Diagnostic
 from .rule import CorpusRule
 from .session import Job, Session
@@ -37,6 +39,8 @@ class _Read:
     result: FileResult  # filled in by lookup / process
     scope: str | None  # the cache scope (None: no cache for this file)
     entry: result_cache.Entry | None  # a usable cache entry
+    vault: str = "obsidian"  # the file's vault kind (discovery.vault_kind): a Logseq page parses as an outline
+    stat: tuple | None = None  # store.stat_key of the file, taken before it was read (None: not recorded)
 
 
 def _read(task: Task, session: Session) -> _Read | FileResult:
@@ -53,9 +57,12 @@ def _read(task: Task, session: Session) -> _Read | FileResult:
     except cfg.ConfigError as exc:
         return io_problem(task.display, str(exc), CONFIG_ERROR.code, CONFIG_ERROR.name)
     relpath = relative_path(path, settings.root)
+    key = None
     if data is None:
         limit = settings.get("max-file-size")
         try:
+            # Size and times before the read: a change after it can only make them differ.
+            key = _stat_key(path) if session.cache is not None else None
             data = read_regular_file(path, limit)
         except TooLarge as exc:
             return io_problem(task.display, f"{exc}, above max-file-size ({limit}); skipped", SIZE_CODE, SIZE_NAME)
@@ -69,21 +76,25 @@ def _read(task: Task, session: Session) -> _Read | FileResult:
         return io_problem(task.display, str(exc))
     result = FileResult(task.display, relpath, task.path, stdin=task.path == STDIN)
     cache = session.cache
-    scope = cache.scope(ruleset) if cache is not None and not result.stdin else None
+    vault = session.vault_for(path)
+    scope = cache.scope(ruleset, vault) if cache is not None and not result.stdin else None
     if scope is not None or job.mode == "fix":
         result.sha = result_cache.digest(data)
     entry = None
     if cache is not None and scope is not None:
-        found = cache.load(scope, task.path, relpath, result.sha)
+        found = cache.load(scope, task.path, relpath, result.sha, key)
         # In fix mode a hit only helps when there is nothing to fix: then the fixer would change nothing.
         if found is not None and (job.mode == "check" or not _fixable(found.diagnostics, job.unsafe)):
             entry = found
-    return _Read(ruleset, relpath, data, decoded, result, scope, entry)
+    return _Read(ruleset, relpath, data, decoded, result, scope, entry, vault, key)
 
 
 def lookup(task: Task, session: Session) -> FileResult | None:
     """The file's result without linting: from the cache, or the problem that stops it; None
     when it must be linted."""
+    unchanged = _lookup_unchanged(task, session)
+    if unchanged is not None:
+        return unchanged
     read = _read(task, session)
     if isinstance(read, FileResult):
         return read
@@ -91,6 +102,39 @@ def lookup(task: Task, session: Session) -> FileResult | None:
         return None
     _from_entry(read.result, read.entry, read.data, read.decoded, session.job)
     return read.result
+
+
+def _stat_key(path: str) -> tuple | None:
+    from .store import stat_key
+
+    try:
+        return stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _lookup_unchanged(task: Task, session: Session) -> FileResult | None:
+    """The cached result of a file whose size, mtime and ctime are those recorded with its
+    content hash: it is not read, decoded or hashed.  None: the normal path decides."""
+    cache = session.cache
+    if cache is None or task.path == STDIN:
+        return None
+    try:
+        settings = session.settings_for(task.path)
+        scope = cache.scope(session.ruleset(settings), session.vault_for(task.path))
+        st = os.stat(task.path)
+    except (cfg.ConfigError, OSError):
+        return None  # _read reports it
+    if scope is None or not stat.S_ISREG(st.st_mode) or st.st_size > settings.get("max-file-size"):
+        return None
+    relpath = relative_path(task.path, settings.root)
+    entry = cache.load_unchanged(scope, task.path, relpath, st)
+    if entry is None or (session.job.mode == "fix" and _fixable(entry.diagnostics, session.job.unsafe)):
+        return None
+    result = FileResult(task.display, relpath, task.path)
+    result.sha = entry.sha  # what a corpus fix checks the file against before re-reading it
+    _from_entry(result, entry, None, None, session.job)
+    return result
 
 
 def process(task: Task, session: Session) -> FileResult:
@@ -102,49 +146,53 @@ def process(task: Task, session: Session) -> FileResult:
     if read.entry is not None:
         _from_entry(result, read.entry, read.data, read.decoded, job)
         return result
-    facts_json = _lint(result, read.ruleset.rules_for(read.relpath), read.data, read.decoded, job)
+    _lint(result, read.ruleset.rules_for(read.relpath), read.data, read.decoded, job, read.vault)
     if session.cache is not None and read.scope is not None and _storable(result, job):
         new_text = result.new_text
         sha = result.sha if new_text is None or not result.changed else result_cache.digest(encode(new_text, result.bom))
-        entry_text = result_cache.entry_json(read.relpath, sha, result.diagnostics, facts_json, result.corpus_rules)
-        session.cache.store(read.scope, task.path, entry_text)
+        key = read.stat if sha == result.sha else None  # a fix's new text: the file's times are not its
+        diagnostics = result_cache.pack_diagnostics(result.diagnostics)
+        session.cache.store(read.scope, task.path, read.relpath, sha, key, diagnostics, result_cache.pack_facts(result.facts))
     _drop_unchanged_text(result)
     return result
 
 
-def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job: Job) -> str:
+def _lint(result: FileResult, rules: engine.RuleList, data: bytes, decoded, job: Job, vault: str = "obsidian") -> str:
     """Lint (or fix) the text into `result`; returns the corpus facts as JSON text."""
     file_rules = engine.per_file(rules)
     corpus = [(r, o) for r, o in rules if isinstance(r, CorpusRule)]
     text = decoded.text
     if job.mode == "fix":
-        fixed, doc = _fix(text, file_rules, result.relpath, job)
+        fixed, doc = _fix(text, file_rules, result.relpath, job, vault)
         result.original, result.new_text, result.bom = data, fixed.text, decoded.bom
         result.applied, result.rejected = fixed.applied, fixed.rejected
         result.diagnostics = fixed.remaining
     else:
-        doc = Document(text, result.relpath)
+        doc = Document(text, result.relpath, vault)
         result.diagnostics = engine.lint(doc, file_rules)  # cached whole; run() restricts fixes for the report
     locate_edits(doc, result.diagnostics)
-    facts = collect_facts(result, doc, corpus)
-    doc.release()
-    return facts
+    return collect_facts(result, doc, corpus)
 
 
-def _fix(text: str, rules: engine.RuleList, relpath: str, job: Job):
+def _fix(text: str, rules: engine.RuleList, relpath: str, job: Job, vault: str = "obsidian"):
     """engine.fix, plus the Document of the final text (the fixer's last pass parsed it
     already: the facts and edit positions reuse it instead of parsing it once more)."""
     last: list[Document] = []
 
-    def lint(current: str) -> list[Diagnostic]:
-        doc = Document(current, relpath)
-        if last:
-            last[0].release()  # an earlier pass's text: its findings hold no node
-        last[:] = [doc]
-        return job.restrict_fixes(engine.lint(doc, rules))
+    def lint(current: str, stage: engine.RuleList) -> list[Diagnostic]:
+        if last and last[0].text == current:
+            doc = last[0]  # the stages take turns on one text: parse it once
+        else:
+            doc = Document(current, relpath, vault)
+            last[:] = [doc]  # an earlier pass's Document goes: its tree holds no cycle
+        return job.restrict_fixes(engine.lint(doc, stage))
 
-    fixed = fix_text(text, lint, unsafe=job.unsafe)
-    doc = last[0] if last and last[0].text == fixed.text else Document(fixed.text, relpath)
+    def linter(stage: engine.RuleList) -> Callable[[str], list[Diagnostic]]:
+        return lambda current: lint(current, stage)
+
+    stages = [linter(stage) for stage in engine.fix_stages(rules)]
+    fixed = fix_in_stages(text, stages, job.unsafe, outline=vault == "logseq")
+    doc = last[0] if last and last[0].text == fixed.text else Document(fixed.text, relpath, vault)
     return fixed, doc
 
 
@@ -169,10 +217,12 @@ def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
     return any(d.fix is not None and (unsafe or d.fix.applicability is Applicability.SAFE) for d in diagnostics)
 
 
-def _from_entry(result: FileResult, entry: result_cache.Entry, data: bytes, decoded: Decoded, job: Job) -> None:
+def _from_entry(result: FileResult, entry: result_cache.Entry, data: bytes | None, decoded: Decoded | None, job: Job) -> None:
+    """`data` None: the file was not read (unchanged since its entry); in fix mode an entry is
+    used only when there is nothing to fix, so no text is needed (it would be dropped)."""
     result.cached = True
     result.diagnostics, result.facts, result.corpus_rules = entry.diagnostics, _one_copy(entry.facts), entry.corpus_rules
-    if job.mode == "fix":  # nothing to fix: the fixer would return the text as it is
+    if job.mode == "fix" and data is not None and decoded is not None:  # the fixer would return the text as it is
         result.original, result.new_text, result.bom = data, decoded.text, decoded.bom
         _drop_unchanged_text(result)
 

@@ -114,15 +114,8 @@ class Rule:
         *edits: Edit,
         safe: bool = True,
         preserves_render: bool = False,
-        final: bool = False,
     ) -> Fix:
-        return Fix(
-            tuple(edits),
-            Applicability.SAFE if safe else Applicability.UNSAFE,
-            message,
-            preserves_render,
-            final,
-        )
+        return Fix(tuple(edits), Applicability.SAFE if safe else Applicability.UNSAFE, message, preserves_render)
 
     @classmethod
     def documentation(cls) -> str:
@@ -233,8 +226,10 @@ class CorpusContext:
 
     `root`: the project root (the config's folder, else the working folder), to resolve
     relative paths against; `files`: the project's files, for rules with `needs_files`
-    (None otherwise).
+    (None otherwise); `cache_dir`: the folder where a rule may keep a file between runs
+    (LNK011's verdicts): the run's --cache-dir, else the root's `.omnilint_cache`.
     """
 
     root: str = "."
     files: ProjectFiles | None = None
+    cache_dir: str = ".omnilint_cache"

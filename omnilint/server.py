@@ -18,6 +18,10 @@ rule sets, fixes and suppression comments.
 - `workspace/didChangeConfiguration` (and a changed config file) drops every memo of settings.
 
 State lives in one `OmnilintServer` object passed to the handlers, never in module globals.
+
+One module: the protocol handlers share one workspace state (open documents, versions,
+settings per folder, the corpus facts of the workspace) and are short; split, each part
+would need the whole state anyway.
 """
 
 from __future__ import annotations
@@ -117,7 +121,7 @@ class OmnilintServer:
             rules, relpath = self.rules_for(doc.path)
         except cfg.ConfigError as exc:
             return [Diagnostic(codes.CONFIG_ERROR.code, codes.CONFIG_ERROR.name, str(exc), 0, 0, Severity.ERROR, None, 1, 1, 1, 1)]
-        document = Document(doc.text, relpath)
+        document = Document(doc.text, relpath, self.session.vault_for(doc.path))
         found = engine.lint(document, engine.per_file(rules))
         self.runner.locate_edits(document, found)
         return found
@@ -226,7 +230,7 @@ class OmnilintServer:
         if doc is None or not any(d.fix and d.fix.applicability is Applicability.SAFE for d in doc.diagnostics):
             return None
         rules, relpath = self.rules_for(doc.path)
-        result = engine.fix(doc.text, engine.per_file(rules), relpath, unsafe=False)
+        result = engine.fix(doc.text, engine.per_file(rules), relpath, unsafe=False, vault=self.session.vault_for(doc.path))
         if result.text == doc.text:
             return None
         return types.CodeAction(
@@ -250,12 +254,15 @@ class OmnilintServer:
     def format(self, uri: str):
         from lsprotocol import types
 
-        from . import formatting
+        from . import format as formatting
 
         doc = self.documents.get(uri)
         if doc is None:
             return []
         settings = self.session.settings_for(doc.path)
+        if self.session.vault_for(doc.path) == "logseq":  # as FMT005: mdformat would fence the outline
+            self.show("omnilint: not formatted: a Logseq page is an outline, which the formatter would rewrite", types.MessageType.Warning)
+            return []
         try:
             style = formatting.Style.from_options(settings.get("format-options"))
             outcome = formatting.format_document(doc.text, style)
@@ -327,7 +334,7 @@ class OmnilintServer:
             fresh: dict[str, tuple[OpenDocument, str]] = {}
             for doc in open_docs:
                 rules, relpath = self.rules_for(doc.path)
-                document = Document(doc.text, relpath)
+                document = Document(doc.text, relpath, self.session.vault_for(doc.path))
                 item = self.runner.FileResult(self.runner.display_path(doc.path), relpath, doc.path)
                 # the same facts, as the same JSON text, a check run collects for this text
                 collect_facts(item, document, [(r, o) for r, o in rules if isinstance(r, CorpusRule)])

@@ -101,6 +101,12 @@ class Session:
     def ruleset_for(self, path: Path | str) -> cfg.RuleSet:
         return self.ruleset(self.settings_for(path))
 
+    def vault_for(self, path: Path | str) -> str:
+        """The kind of vault the file belongs to (a Logseq graph's pages parse as outlines)."""
+        from .discovery import vault_kind  # discovery imports this module's neighbours, not it
+
+        return vault_kind(path, self.settings_for(path))
+
     # globs ------------------------------------------------------------------------------
     def globs(self, globs: tuple[str, ...] | list[str]) -> list[re.Pattern[str]]:
         key = tuple(globs)

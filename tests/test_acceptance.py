@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_SAMPLE, FIXTURE_ARTICLES, ROOT, SAMPLE_MISSING
-
-SEED = ROOT / "seeds" / "000_3c66538365dce977.md"
-
-
-def omnilint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True)
+from conftest import CORPUS_SAMPLE, FIXTURE_ARTICLES, ROOT, SAMPLE_MISSING, SEED
+from conftest import run_omnilint as omnilint
 
 
 def snapshot(folder: Path) -> dict[str, str]:

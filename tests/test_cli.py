@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run_omnilint
 
 DIRTY = "# Title\n\nSome text.   \n\n\n\nMore text"
 CLEAN = "# Title\n\nSome text.\n"
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run(
-        [sys.executable, "-m", "omnilint", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env
-    )
+run = partial(run_omnilint, unset=("NO_COLOR",))
 
 
 @pytest.fixture

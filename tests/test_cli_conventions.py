@@ -11,19 +11,13 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_omnilint
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True, env=environment, timeout=120
-    )
+run = partial(run_omnilint, unset=("NO_COLOR", "FORCE_COLOR"), timeout=120)
 
 
 @pytest.fixture

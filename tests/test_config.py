@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_omnilint as run
 
 from omnilint import config as cfg
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from conftest import fix, lint
 from omnilint.rules.frontmatter.empty_value import EmptyValue
 
 from omnilint.document import Document
-from omnilint.rule import CorpusContext
 from omnilint.model import Applicability
+from omnilint.rule import CorpusContext
 
 
 def codes(text: str, *selected: str) -> list[tuple[str, int]]:

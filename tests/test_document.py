@@ -87,3 +87,33 @@ def test_escaped_hash_is_not_a_tag():
 def test_results_are_picklable():
     found = check_text("text  \n\n\n\nmore")
     assert pickle.loads(pickle.dumps(found)) == found
+
+
+def test_linting_a_document_leaves_no_reference_cycles(tmp_path):
+    """Parse trees point down only (Document.parent finds a parent) and rules' shared data
+    holds its Document weakly: a linted file's objects go by reference counting alone, so
+    no garbage collector pass (and no manual one) is needed to keep memory flat."""
+    import gc
+
+    from omnilint.config import Overrides
+    from omnilint.files import Task
+    from omnilint.pipeline import process
+    from omnilint.session import Job, Session
+
+    note = tmp_path / "note.md"
+    para = "The river rose three metres overnight, flooding the [lower town](https://example.com/t)."
+    note.write_text(
+        f"---\ntitle: T\n---\n\n# T\n\n> [!note]\n> {para}\n\n- {para}\n  - nested #tag ==hi== ^id1\n\n"
+        f"{para}\n\n{para}\n\n[Read Original](https://omnivore.app/me/t-1)\n",
+        encoding="utf-8",
+    )
+    session = Session(Job(overrides=Overrides(select=("ALL",))))
+    assert process(Task(str(note), "note.md"), session).diagnostics  # first: imports, compiled patterns
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            assert process(Task(str(note), "note.md"), session).diagnostics
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_SAMPLE, SAMPLE_MISSING
+from conftest import CORPUS_SAMPLE, SAMPLE_MISSING, run_omnilint
 
 
 def omnilint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "omnilint", *args, "--no-cache"], cwd=cwd, capture_output=True, text=True, check=False)
+    return run_omnilint(*args, "--no-cache", cwd=cwd)
 
 
 def findings(cwd: Path, select: str) -> list[dict]:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from omnilint.rules.duplicates import _blocks
 from omnilint.rules.format import blank_lines, trailing_whitespace
-from omnilint.rules.metadata import _wide
-from omnilint.rules.metadata._common import weight
+from omnilint.rules.kit import wide as _wide
+from omnilint.rules.kit.header import weight
 
 from omnilint.text import ByteToChar
 

@@ -159,3 +159,22 @@ def test_a_refused_fix_is_judged_again_once_the_text_changed():
     once = fix_text("x  \ny\n", _lint(trim, split))
     assert once.text == "x\n\ny\n"
     assert not once.rejected  # the refusal was about a text that is gone
+
+
+def test_a_fix_refused_in_the_last_pass_is_not_taken_for_rules_that_never_converge():
+    # The passes run out right after a refusal: the refused fix is still offered on the final
+    # text, but it was judged on that very text.  Taking it for unfinished work banned the rule
+    # and restarted without it, so a second run applied its other fixes (not idempotent).
+    def drop_bang(rule, doc):
+        i = doc.text.find("!")
+        if i >= 0:
+            yield rule.report(doc, i, i + 1, "m", rule.fix("drop", Edit(i, i + 1)))
+
+    def liar(rule, doc):  # offered once the bangs are gone; its promise is false
+        i = doc.text.find("*")
+        if i >= 0 and "!" not in doc.text:
+            yield rule.report(doc, i, i + 1, "m", rule.fix("drop", Edit(i, i + 1), preserves_render=True))
+
+    result = fix_text("a *b* c!\n", _lint(_rule("XBG001", drop_bang), _rule("XLI001", liar)), max_passes=2)
+    assert result.text == "a *b* c\n" and result.passes >= 0
+    assert [(r.diagnostic.code, r.reason) for r in result.rejected] == [("XLI001", "the rendered HTML would change")]

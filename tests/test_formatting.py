@@ -14,17 +14,18 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_SAMPLE, ROOT, SAMPLE_MISSING, fix, lint
+from conftest import CORPUS_SAMPLE, ROOT, SAMPLE_MISSING, SEED, fix, lint
 
 from omnilint import config as cfg
-from omnilint import formatting
+from omnilint import format as formatting
+from omnilint import obsidian
+from omnilint.format import render, verify
 from omnilint.text import decode
 
 pytest.importorskip("mdformat")
 pytest.importorskip("mdformat_gfm")
 
 STYLE = formatting.Style()
-SEED = ROOT / "seeds" / "000_3c66538365dce977.md"
 
 # Already in the formatted style: formatting must give back every byte.
 OBSIDIAN_FORMATTED = """\
@@ -136,7 +137,7 @@ Setext two
 
 
 def constructs(text: str) -> list[tuple[str, str]]:
-    return [(c.kind, c.source) for c in formatting.constructs(text)]
+    return [(c.kind, c.source) for c in verify.constructs(text)]
 
 
 def formatted(text: str, style: formatting.Style = STYLE) -> str:
@@ -265,18 +266,18 @@ def test_front_matter_is_never_reserialised():
 
 
 def test_each_check_names_what_would_break():
-    assert "wikilink '[[a|b]]' (line 1)" in formatting.constructs_changed("[[a|b]]\n", "\\[[a|b]\\]\n")
-    assert "a tag '#new' would appear" in formatting.constructs_changed("x\n", "x #new\n")
+    assert "wikilink '[[a|b]]' (line 1)" in verify.constructs_changed("[[a|b]]\n", "\\[[a|b]\\]\n")
+    assert "a tag '#new' would appear" in verify.constructs_changed("x\n", "x #new\n")
     assert (
-        formatting.front_matter_changed("---\na: 1\n---\nx\n", "---\na: 1 \n---\nx\n")
+        verify.front_matter_changed("---\na: 1\n---\nx\n", "---\na: 1 \n---\nx\n")
         == "the front matter would change"
     )
-    assert "front matter block would appear" in formatting.front_matter_changed("***\nx: 1\n***\n", "---\nx: 1\n---\n")
-    assert "not closed" in formatting.front_matter_changed("---\ntitle: x\n\nbody\n", "***\n\ntitle: x\n")
-    assert "rendered HTML would change" in formatting.html_changed("[ ](mailto:a@b.c)\n", "\\[ \\](mailto:a@b.c)\n")
-    assert formatting.html_changed("a  b\nc\n", "a b c\n") is None  # whitespace between words
-    assert formatting.html_changed("```\na  b\n```\n", "```\na b\n```\n") is not None  # code is exact
-    assert "not stable" in formatting.unstable("* not formatted\n", STYLE)
+    assert "front matter block would appear" in verify.front_matter_changed("***\nx: 1\n***\n", "---\nx: 1\n---\n")
+    assert "not closed" in verify.front_matter_changed("---\ntitle: x\n\nbody\n", "***\n\ntitle: x\n")
+    assert "rendered HTML would change" in verify.html_changed("[ ](mailto:a@b.c)\n", "\\[ \\](mailto:a@b.c)\n")
+    assert verify.html_changed("a  b\nc\n", "a b c\n") is None  # whitespace between words
+    assert verify.html_changed("```\na  b\n```\n", "```\na b\n```\n") is not None  # code is exact
+    assert "not stable" in verify.unstable("* not formatted\n", STYLE)
 
 
 @pytest.mark.parametrize(
@@ -377,7 +378,7 @@ def test_missing_mdformat_is_a_clear_finding(monkeypatch):
 
 
 def test_mdformat_is_imported_only_when_formatting_runs():
-    code = "import sys, omnilint.cli, omnilint.rules, omnilint.formatting; print('mdformat' in sys.modules)"
+    code = "import sys, omnilint.cli, omnilint.rules, omnilint.format; print('mdformat' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
@@ -393,14 +394,14 @@ def test_cache_key_names_the_formatter_versions():
 
 def test_plugin_is_registered_for_mdformat():
     names = {ep.name: ep.value for ep in entry_points(group="mdformat.parser_extension")}
-    assert names.get("omnilint") == "omnilint.mdformat_obsidian", "reinstall omnilint: pip install -e ."
+    assert names.get("omnilint") == "omnilint.format.mdformat_plugin", "reinstall omnilint: pip install -e ."
 
 
 def test_plugin_beside_mdformat_frontmatter_keeps_the_front_matter():
     import mdformat
 
     pytest.importorskip("mdformat_frontmatter")
-    formatting.extensions()  # registers the plugin when the entry point is missing
+    render.extensions()  # registers the plugin when the entry point is missing
     for names in (["omnilint", "frontmatter"], ["frontmatter", "omnilint"]):
         out = mdformat.text(OBSIDIAN_FORMATTED, extensions=names, options={"number": True})
         assert out == OBSIDIAN_FORMATTED
@@ -457,7 +458,7 @@ def test_corpus_sample_formats_without_verification_failures():
 )
 def test_wikilink_shaped_text_with_brackets_inside_is_kept_and_the_rest_formatted(text):
     out = formatted(text)
-    for shape in formatting.WIKILINK_SHAPED.findall(text):
+    for shape in obsidian.WIKILINK_SHAPED.findall(text):
         assert shape in out
 
 
@@ -471,8 +472,8 @@ def test_wikilink_shaped_text_a_math_span_cuts_into_leaves_the_file_alone():
 
 def test_wikilink_text_check_can_fail():
     before = 'if [[ -n "$uki" ]]; then\n'
-    assert formatting.wikilink_text_changed(before, 'if [[ -n "$uki" \\]\\]; then\n')
-    assert formatting.wikilink_text_changed(before, before) is None
+    assert verify.wikilink_text_changed(before, 'if [[ -n "$uki" \\]\\]; then\n')
+    assert verify.wikilink_text_changed(before, before) is None
 
 
 def test_an_unused_link_reference_definition_is_never_dropped():

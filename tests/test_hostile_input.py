@@ -7,29 +7,19 @@ that hangs fails the test instead of stopping the suite.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import lint
+from conftest import lint, run_omnilint
 from test_complexity import SHAPES
 
 TIME_LIMIT = 60  # seconds for one command over every hostile file (about 3 s are expected)
 NEWLINES = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
 
 
-def omnilint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    return subprocess.run(
-        [sys.executable, "-m", "omnilint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=TIME_LIMIT,
-    )
+omnilint = partial(run_omnilint, unset=("NO_COLOR",), timeout=TIME_LIMIT)
 
 
 def with_newlines(text: str, newline: str) -> str:

@@ -241,6 +241,17 @@ def test_the_cache_file_lives_in_the_project_cache_folder_not_the_working_folder
     assert not any(elsewhere.iterdir())
 
 
+def test_the_cache_file_lives_in_the_cache_dir_the_invoker_names(server, tmp_path):
+    project, cache_dir = tmp_path / "vault", tmp_path / "elsewhere" / "cache"
+    project.mkdir()
+    cache_dir.parent.mkdir()
+    write_project(project, server, cache_file="state/online.json")
+    job = runner.Job(overrides=cfg.Overrides(online=True), config_file=str(project / "omnilint.toml"), cache_dir=str(cache_dir))
+    runner.run([str(project)], job, jobs=1)
+    assert (cache_dir / "state" / "online.json").is_file()
+    assert not (project / ".omnilint_cache" / "state").exists()
+
+
 def test_lnk011_is_off_without_online(server, tmp_path):
     write_project(tmp_path, server)
     (tmp_path / "omnilint.toml").write_text("", encoding="utf-8")
@@ -652,7 +663,7 @@ def test_a_cache_path_outside_its_base_is_neither_read_nor_written(tmp_path):
 
 def test_without_openat_the_cache_still_refuses_links(tmp_path, monkeypatch):
     """The fallback for systems without O_NOFOLLOW and dir_fd (Windows) keeps the same promises."""
-    monkeypatch.setattr(online, "_AT_SUPPORTED", False)
+    monkeypatch.setattr(online.verdicts, "_AT_SUPPORTED", False)
     root, target = tmp_path / "vault", tmp_path / "elsewhere"
     root.mkdir()
     target.mkdir()

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import run_omnilint
 
 PLUGIN_RULE = '''
 from omnilint.rule import Rule
@@ -81,8 +82,7 @@ def installed_plugin(tmp_path_factory) -> Path:
 
 
 def omnilint(args: list[str], cwd: Path, site: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(site))
-    return subprocess.run([sys.executable, "-m", "omnilint", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    return run_omnilint(*args, cwd=cwd, env={"PYTHONPATH": str(site)})
 
 
 def test_installed_plugin_rule_is_listed_and_runs(installed_plugin: Path, tmp_path: Path):

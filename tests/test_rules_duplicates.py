@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import ROOT, fix, lint
+from conftest import SEED as SEED_FILE
+from conftest import fix, lint
 from omnilint.rules.duplicates._blocks import entries, looks_like_code
 from omnilint.rules.duplicates.near_duplicate_block import MAX_CANDIDATES, candidates, tokens
 
 from omnilint.document import Document
 
-SEED = (ROOT / "seeds" / "000_3c66538365dce977.md").read_text(encoding="utf-8")
+SEED = SEED_FILE.read_text(encoding="utf-8")
 
 
 def found(text: str, *codes: str, options: dict | None = None) -> list[tuple[str, int, int]]:
@@ -183,7 +184,7 @@ def test_equal_neighbours_in_a_table_or_list_are_its_data():
 
 def test_crlf_is_kept():
     text = "The river rose three metres overnight, flooding the lower town.\r\n\r\n...\r\n\r\nThe river rose three metres overnight, flooding the lower town.\r\n\r\nEnd.\r\n"
-    result = fix(text, "DUP001")
+    result = fix(text, "DUP001", unsafe=True)  # one short sentence said twice: unsafe (a refrain?)
     assert result.text == "The river rose three metres overnight, flooding the lower town.\r\n\r\nEnd.\r\n"
 
 
@@ -337,8 +338,8 @@ def test_a_heading_and_a_paragraph_repeated_in_another_section_are_not_a_copy():
 def test_crlf_copy_at_the_end_of_the_file():
     para = "The river rose three metres overnight, flooding the lower town."
     text = f"Between.\r\n\r\n{para}\r\n\r\n{para}\r\n\r\n"
-    assert fix(text, "DUP001").text == f"Between.\r\n\r\n{para}\r\n"
-    assert fix(text.rstrip("\r\n"), "DUP001").text == f"Between.\r\n\r\n{para}\r\n"
+    assert fix(text, "DUP001", unsafe=True).text == f"Between.\r\n\r\n{para}\r\n"
+    assert fix(text.rstrip("\r\n"), "DUP001", unsafe=True).text == f"Between.\r\n\r\n{para}\r\n"
 
 
 # -- exporter duplication is still found ---------------------------------------------------------
@@ -398,6 +399,15 @@ def test_a_paragraph_right_next_to_its_copy_is_found_and_the_formatted_copy_kept
     result = fix(WEB_CLIPPER_ADJACENT, "DUP001")
     assert "**additional headers after the request body**" in result.text
     assert result.text.count("With the introduction") == 1 and "\n\n\n" not in result.text
+
+
+def test_a_short_line_said_twice_in_a_row_is_unsafe_to_remove_a_long_paragraph_is_not():
+    refrain = "Oh the river runs, the river runs, down to the sea tonight"
+    [d] = lint(f"# Song\n\n{refrain}\n\n{refrain}\n\nThe verse goes on.\n", "DUP001")
+    assert d.fix.applicability == "unsafe" and "may be deliberate" in d.message
+    long = refrain + ", and every night the town listens to it rise against the old stone bridge."
+    [d] = lint(f"# Song\n\n{long}\n\n{long}\n\nThe verse goes on.\n", "DUP001")
+    assert d.fix.applicability == "safe"
 
 
 def test_adjacent_copies_spelt_differently_or_with_links_on_both_sides_are_unsafe():

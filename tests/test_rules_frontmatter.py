@@ -14,7 +14,7 @@ import shutil
 
 import pytest
 import yaml
-from conftest import ROOT, fix, lint
+from conftest import SEED, fix, lint
 from omnilint.rules.frontmatter.empty_value import EmptyValue
 
 from omnilint.document import Document
@@ -187,7 +187,6 @@ def test_fm003_nested_duplicates_are_found():
 
 # -- FM004 block scalars -------------------------------------------------------
 
-SEED = ROOT / "seeds" / "000_3c66538365dce977.md"
 
 
 def test_fm004_on_the_seed_title_and_author():

@@ -28,7 +28,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from omnilint import cache as result_cache
 from omnilint import cli
 from omnilint.document import Document
 from omnilint.registry import installed_rules
@@ -140,38 +139,6 @@ def test_yaml_tags_in_front_matter_never_run_code(omnilint, tmp_path: Path, payl
     omnilint("check", "--select", "ALL", ".", cwd=tmp_path)  # with the cache: facts go through it too
     assert not marker.exists()
     assert "!!python" in (tmp_path / "a.md").read_text()  # reported, not "fixed" away
-
-
-def test_a_pickled_or_damaged_cache_entry_is_a_miss_and_runs_nothing(omnilint, tmp_path: Path):
-    import pickle
-
-    marker = tmp_path / "PWNED"
-    (tmp_path / "a.md").write_text("# Title\n\nText.  \n")
-    cache = tmp_path / "cache"
-    omnilint("check", "--cache-dir", str(cache), ".", cwd=tmp_path)
-    entries = [p for p in cache.rglob("*.json") if p.parent.parent.parent.name == result_cache.FORMAT]
-    assert entries, "the first run should have written cache entries"
-
-    class Payload:
-        def __reduce__(self):
-            return (os.system, (f"touch {marker}",))
-
-    for entry in entries:
-        entry.write_bytes(pickle.dumps(Payload()))
-    code, out = omnilint("check", "--cache-dir", str(cache), ".", cwd=tmp_path)
-    assert not marker.exists() and "a.md:3:6: FMT001" in out
-    # An entry that parses but is damaged (an edit past the end of the text): a miss, not a crash.
-    omnilint("check", "--cache-dir", str(cache), ".", cwd=tmp_path)
-    for entry in [p for p in cache.rglob("*.json") if p.parent.parent.parent.name == result_cache.FORMAT]:
-        data = json.loads(entry.read_text())
-        rows = data.get("diagnostics") or data.get("d") or []
-        assert rows, "the entry should hold the FMT001 finding"
-        for row in rows:
-            row["fix"] = {"applicability": "safe", "message": "delete", "preserves_render": False, "final": False,
-                          "edits": [{"start": 0, "end": 10_000, "content": ""}]}
-        entry.write_text(json.dumps(data))
-    omnilint("fix", "--write", "--cache-dir", str(cache), ".", cwd=tmp_path)
-    assert (tmp_path / "a.md").read_text() == "# Title\n\nText.\n"
 
 
 # -- the project root -----------------------------------------------------------------------------

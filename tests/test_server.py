@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import SEED
 
 types = pytest.importorskip("lsprotocol.types")
 client_module = pytest.importorskip("pygls.lsp.client")
 
-SEED = ROOT / "seeds" / "000_3c66538365dce977.md"
 TIMEOUT = 30.0
 
 
@@ -152,7 +151,7 @@ def test_a_real_client_gets_diagnostics_actions_updates_and_formatting(vault: Pa
         assert any(d.code == "FMT001" and d.range.start.line == end for d in typed)
 
         # Formatting: the same text `fix --format`'s formatter gives, as edits.
-        from omnilint import formatting
+        from omnilint import format as formatting
 
         edits = await asyncio.wait_for(session.client.text_document_formatting_async(types.DocumentFormattingParams(
             text_document=types.TextDocumentIdentifier(uri=uri), options=types.FormattingOptions(tab_size=2, insert_spaces=True))), TIMEOUT)

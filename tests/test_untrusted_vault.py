@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import run_omnilint
 
 from omnilint import cache as result_cache
 
 TIMEOUT = 60  # seconds; every run here takes well under one
 
 
-def omnilint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT
-    )
+omnilint = partial(run_omnilint, timeout=TIMEOUT)
 
 
 def tree(folder: Path) -> dict[str, bytes | None]:
@@ -77,46 +74,6 @@ def test_a_symlinked_cache_folder_is_refused_and_nothing_outside_is_touched(tmp_
         assert "not using the cache" in done.stderr and "symbolic link" in done.stderr
     assert tree(bait) == before, "the cache followed a link out of the vault"
     assert (vault / "a.md").read_text() == "Text\n", "the run went on without the cache"
-
-
-def test_a_symlinked_folder_inside_the_cache_is_never_written_through(tmp_path: Path, bait: Path):
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    (vault / "a.md").write_text("Text  \n")
-    assert omnilint("check", ".", cwd=vault).returncode == 1
-    scopes = [p for p in (vault / ".omnilint_cache" / result_cache.FORMAT).iterdir() if p.is_dir()]
-    assert len(scopes) == 1
-    entry_folders = [p for p in scopes[0].iterdir() if p.is_dir()]
-    assert entry_folders
-    for folder in entry_folders:  # replace each entry folder by a link out of the vault
-        for f in folder.iterdir():
-            f.unlink()
-        folder.rmdir()
-        folder.symlink_to(bait)
-    before = tree(bait)
-    (vault / "a.md").write_text("Other text  \n")  # a miss: the run wants to store a new entry
-    done = omnilint("check", ".", cwd=vault)
-    assert done.returncode == 1 and "FMT001" in done.stdout, done.stderr
-    assert tree(bait) == before
-
-
-def test_a_forged_cache_entry_never_supplies_an_edit_to_fix_write(tmp_path: Path):
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    note = vault / "a.md"
-    note.write_text("# Title\n\nText.  \n")
-    assert omnilint("check", ".", cwd=vault).returncode == 1
-    entries = list((vault / ".omnilint_cache").rglob("*.json"))
-    assert len(entries) == 1
-    data = json.loads(entries[0].read_text())
-    assert data["diagnostics"], "the entry should hold the FMT001 finding"
-    for row in data["diagnostics"]:  # an in-range edit that writes the forger's text
-        row["fix"] = {"applicability": "safe", "message": "Remove trailing whitespace", "preserves_render": False,
-                      "final": False, "edits": [{"start": 0, "end": 0, "content": "INJECTED by the cache\n"}]}
-    entries[0].write_text(json.dumps(data))
-    done = omnilint("fix", "--write", ".", cwd=vault)
-    assert done.returncode in (0, 1), done.stderr
-    assert note.read_text() == "# Title\n\nText.\n"
 
 
 # -- temporary files ------------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_ARTICLES, ROOT
+from conftest import FIXTURE_ARTICLES, ROOT, run_omnilint
 
 from omnilint import vault_report
 
@@ -26,8 +26,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--hide-scrollbars"]  # fmt: skip
 
 
-def omnilint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "omnilint", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+omnilint = partial(run_omnilint, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,12 @@ gets a stray copy of the wikilink; mdformat-obsidian upper-cases callout types a
 moves footnotes to the end; mdformat-footnote moves them and deletes unreferenced
 ones; mdformat-frontmatter re-serialises the YAML.
 
-The formatter's safety checks live in omnilint.formatting; this module only teaches
-mdformat the syntax.
+One module: mdformat finds a plugin as one module (its entry point) with parser rules and
+renderers that pair up construct by construct; keeping each parser rule next to its
+renderer is what makes "written back byte for byte" checkable by reading.
+
+The formatter's safety checks live in omnilint.format.verify; this module only teaches
+mdformat the syntax (the grammar itself is omnilint.obsidian's).
 """
 
 from __future__ import annotations
@@ -44,8 +48,17 @@ from mdformat.renderer import WRAP_POINT  # mdformat's mark for "a line may brea
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import frontmatter as fm
-from .formatting import HIGHLIGHT_OPEN, Highlights, WikilinkShapes
+from .. import frontmatter as fm
+from ..obsidian import (
+    BLOCK_ID_NAME,
+    CALLOUT_TYPE,
+    HIGHLIGHT_OPEN,
+    PROPERTY_KEY,
+    TAG_NAME,
+    TAG_NOT_AFTER,
+    Highlights,
+    WikilinkShapes,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -69,14 +82,13 @@ BLOCK_COMMENT = "omnilint_comment_block"
 
 # Wikilink-shaped text: `[[` up to the first `]]` on the line, whatever it holds (a `[`
 # too: `[[ -n "${a[0]}" ]]` in a shell snippet), written back byte for byte.
-WIKILINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])+\]\]")  # what `WikilinkShapes` finds, as a pattern
-# Obsidian's tag: '#' then letters/digits/_/-// with at least one non-digit, not after a word char.
-TAG = re.compile(r"#[\w/-]*[^\W\d][\w/-]*")
-TAG_NOT_AFTER = re.compile(r"[\w#&\\/]")
-HIGHLIGHT = re.compile(r"==(?=[^\s=])[^\n]*?(?<=[^\s=])==(?!=)")  # what `Highlights` finds, as a pattern
-BLOCK_ID = re.compile(r"\^[A-Za-z0-9-]+(?=[ \t]*(?:\n|$))")
-PROPERTY = re.compile(r"[^\W_][\w.-]*::(?=[ \t]|\n|$)")
-CALLOUT = re.compile(r"\[![A-Za-z][\w-]*\][+-]?")
+# Obsidian's grammar (omnilint.obsidian), anchored for markdown-it's inline rules: each is
+# matched at a position of text whose line breaks are all "\n".
+TAG = re.compile(rf"#{TAG_NAME}")
+TAG_NOT_AFTER_CHAR = re.compile(TAG_NOT_AFTER)
+BLOCK_ID = re.compile(rf"\^{BLOCK_ID_NAME}(?=[ \t]*(?:\n|$))")
+PROPERTY = re.compile(rf"{PROPERTY_KEY}::(?=[ \t]|\n|$)")
+CALLOUT = re.compile(rf"\[!{CALLOUT_TYPE}\][+-]?")
 
 # Stand-ins for kept escapes and entities: Supplementary Private Use Areas A and B.
 KEPT = "omnilint_kept"
@@ -269,7 +281,7 @@ def _highlight(state: StateInline, silent: bool) -> bool:
 
 def _tag(state: StateInline, silent: bool) -> bool:
     pos = state.pos
-    if state.src[pos] != "#" or (pos and TAG_NOT_AFTER.match(state.src[pos - 1])):
+    if state.src[pos] != "#" or (pos and TAG_NOT_AFTER_CHAR.match(state.src[pos - 1])):
         return False
     m = TAG.match(state.src, pos, state.posMax)
     if m is None:
