@@ -126,7 +126,9 @@ def main() -> None:
     total = clock() - start
 
     findings = sum(len(r.diagnostics) for r in results)
-    print(f"{len(results)} files, {findings} findings ({findings / max(1, len(results)):.1f} per file), {total:.2f} CPU s in all\n")
+    print(
+        f"{len(results)} files, {findings} findings ({findings / max(1, len(results)):.1f} per file), {total:.2f} CPU s in all\n"
+    )
     print("| part | CPU s | share |\n|---|---:|---:|")
     ranked = sorted(per_rule.items(), key=lambda kv: -kv[1])
     for code, seconds in ranked[: args.top]:

@@ -26,13 +26,28 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         vault = Path(tmp) / "vault"
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--files", str(args.files), "--seed", str(args.seed),
-                        "--out", str(vault)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--files",
+                str(args.files),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(vault),
+            ],
+            check=True,
+            capture_output=True,
+        )
         page = Path(tmp) / "report.html"
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "omnilint", "report", "--no-cache", "--output", str(page), str(vault)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "omnilint", "report", "--no-cache", "--output", str(page), str(vault)],
+            capture_output=True,
+            text=True,
+        )
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:

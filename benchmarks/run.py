@@ -150,7 +150,11 @@ def ensure_markdownlint(tools: Path) -> list[str] | None:
 
 
 def ensure_mdlint_obsidian(tools: Path, python: str) -> list[str] | None:
-    for found in (str(Path(python).parent / "mdlint"), shutil.which("mdlint") or "", str(tools / "venv" / "bin" / "mdlint")):
+    for found in (
+        str(Path(python).parent / "mdlint"),
+        shutil.which("mdlint") or "",
+        str(tools / "venv" / "bin" / "mdlint"),
+    ):
         if found and Path(found).exists():
             return [found]
     venv = tools / "venv"
@@ -298,8 +302,12 @@ class Bench:
         if mdformat:
             versions["mdformat"] = version_of(mdformat, cwd=corpus)
         if self.mdlint:
-            done = subprocess.run([a.python, "-m", "pip", "show", "mdlint-obsidian"], capture_output=True, text=True, check=False)
-            versions["mdlint-obsidian"] = next((ln.split(":", 1)[1].strip() for ln in done.stdout.splitlines() if ln.startswith("Version:")), "?")
+            done = subprocess.run(
+                [a.python, "-m", "pip", "show", "mdlint-obsidian"], capture_output=True, text=True, check=False
+            )
+            versions["mdlint-obsidian"] = next(
+                (ln.split(":", 1)[1].strip() for ln in done.stdout.splitlines() if ln.startswith("Version:")), "?"
+            )
         sample = self.single_file(corpus)
         # Warm the bytecode cache and the page cache once, untimed.
         subprocess.run([*omni, "check", str(sample), "--no-cache"], env=env, stdout=subprocess.DEVNULL, check=False)

@@ -47,9 +47,13 @@ class Probe:
 
     async def start(self, folder: Path) -> None:
         await self.client.start_io(sys.executable, "-m", "omnilint", "server", cwd=str(folder))
-        await self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(), root_uri=folder.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="w")]))
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                root_uri=folder.as_uri(),
+                workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="w")],
+            )
+        )
         self.client.initialized(types.InitializedParams())
 
     async def stop(self) -> None:
@@ -77,8 +81,11 @@ async def edit_latency(folder: Path, edits: int) -> list[float]:
     await probe.start(folder)
     note = pick_note(folder)
     uri, text = note.as_uri(), note.read_text(encoding="utf-8")
-    probe.client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)))
+    probe.client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+        )
+    )
     await probe.wait(uri, 1)
     lines = text.splitlines()
     row = len(lines) // 2
@@ -87,9 +94,12 @@ async def edit_latency(folder: Path, edits: int) -> list[float]:
         version = n + 2
         at = types.Position(line=row, character=len(lines[row]) + n)
         sent = time.perf_counter()
-        probe.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text="x")]))
+        probe.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text="x")],
+            )
+        )
         latencies.append((await probe.wait(uri, version)) - sent)
         await asyncio.sleep(0.05)  # a typist, not a flood
     await probe.stop()
@@ -102,9 +112,13 @@ async def big_workspace(folder: Path) -> tuple[float, int]:
     note = pick_note(folder)
     uri = note.as_uri()
     sent = time.perf_counter()
-    probe.client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=1,
-                                             text=note.read_text(encoding="utf-8"))))
+    probe.client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="markdown", version=1, text=note.read_text(encoding="utf-8")
+            )
+        )
+    )
     first = (await probe.wait(uri, 1)) - sent
     await asyncio.sleep(1)
     pid = probe.client._server.pid  # noqa: SLF001 - the server process, for its memory
@@ -121,6 +135,7 @@ async def big_workspace(folder: Path) -> tuple[float, int]:
 
 def _idle(pid: int) -> bool:
     """The server process used (almost) no CPU over the last half second."""
+
     def ticks() -> int:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return int(fields[11]) + int(fields[12])
@@ -137,19 +152,29 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "small"
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--files", "200", "--out", str(small)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--files", "200", "--out", str(small)],
+            check=True,
+            capture_output=True,
+        )
         latencies = sorted(asyncio.run(edit_latency(small, args.edits)))
         p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
-        print(f"re-lint after an edit ({len(latencies)} edits of a 3-10 kB note): "
-              f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+        print(
+            f"re-lint after an edit ({len(latencies)} edits of a 3-10 kB note): "
+            f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+        )
         if args.workspace_files:
             big = Path(tmp) / "big"
-            subprocess.run([sys.executable, str(HERE / "generate.py"), "--files", str(args.workspace_files), "--out",
-                            str(big)], check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), "--files", str(args.workspace_files), "--out", str(big)],
+                check=True,
+                capture_output=True,
+            )
             first, peak = asyncio.run(big_workspace(big))
-            print(f"{args.workspace_files}-file workspace: first diagnostics of an opened note after {first * 1000:.0f} ms "
-                  f"(index building in the background); server peak RSS {peak / 1024:.0f} MB")
+            print(
+                f"{args.workspace_files}-file workspace: first diagnostics of an opened note after {first * 1000:.0f} ms "
+                f"(index building in the background); server peak RSS {peak / 1024:.0f} MB"
+            )
     return 0
 
 

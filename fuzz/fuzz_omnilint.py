@@ -13,6 +13,7 @@ Run it with fuzz/run.sh SECONDS (atheris is not a test dependency:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import sys
@@ -64,7 +65,7 @@ def check_steps(text: str, unsafe: bool) -> str:
     first = max(i for i, (t, _) in enumerate(calls) if t == text)
     chain = calls[first:]
     applied = {id(d) for d in result.applied}
-    for (before, found), (after, _) in zip(chain, chain[1:]):
+    for (before, found), (after, _) in itertools.pairwise(chain):
         edits = [e for d in found if id(d) in applied for e in d.fix.edits]
         expected = before
         for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):

@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 # as omnilint/rules.  Let `omnilint.rules` resolve in both.
 _here = _Path(__file__).resolve().parent
 if not (_here / "rules").is_dir() and (_here.parent / "rules" / "__init__.py").is_file():
-    __path__.append(str(_here.parent))  # noqa: F821 - a package's own __path__
+    __path__.append(str(_here.parent))
 
 
 def check_text(*args, **kwargs):  # noqa: ANN002, ANN003 - thin lazy re-export

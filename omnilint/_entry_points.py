@@ -66,10 +66,7 @@ def _plain_layout() -> bool:
     for finder in sys.meta_path:
         if finder is not PathFinder and hasattr(finder, "find_distributions"):
             return False
-    for entry in sys.path:
-        if entry.endswith(".egg") or os.path.isfile(entry or "."):
-            return False
-    return True
+    return all(not (entry.endswith(".egg") or os.path.isfile(entry or ".")) for entry in sys.path)
 
 
 def _distributions(folder: str) -> list[tuple[str, str]]:

@@ -10,8 +10,9 @@ files) are not run here; use the runner for a whole folder.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from . import config as cfg
 from . import engine
@@ -32,7 +33,9 @@ def _rules(settings: cfg.Settings) -> engine.RuleList:
     return engine.per_file(cfg.ruleset(settings).rules)
 
 
-def check_text(text: str, path: str | None = None, config: cfg.Settings | Mapping[str, Any] | None = None) -> list[Diagnostic]:
+def check_text(
+    text: str, path: str | None = None, config: cfg.Settings | Mapping[str, Any] | None = None
+) -> list[Diagnostic]:
     """Lint `text`; `config` is a Settings, a mapping like `[tool.omnilint]`, or None for defaults."""
     settings = _settings(config)  # `vault = "logseq"` reads the text as a Logseq outline
     return engine.lint(Document(text, path, settings.get("vault")), _rules(settings))

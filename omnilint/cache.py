@@ -39,6 +39,10 @@ The cache folder sits inside a vault that may have been downloaded, so it is unt
   `last-used` marker), never through a link;
 - an entry never decides what `fix --write` writes (runner.process): a hit may say
   "nothing to fix", and every edit that is written is derived from the file's bytes.
+
+One module: the scope key, the folder layout, lookups and pruning all read the same layout and
+the same trust checks; the storage itself (store.py) and the stored forms (cache_format.py)
+are apart already.
 """
 
 from __future__ import annotations
@@ -78,7 +82,6 @@ UNCACHEABLE_CODES = ERROR_CODES
 
 SCOPE_NAME = re.compile(r"[0-9a-f]{20}")
 MARKER = "last-used"
-
 
 
 # -- what a rule set's results depend on --------------------------------------
@@ -140,7 +143,9 @@ class Entry:
 
     __slots__ = ("corpus_rules", "diagnostics", "facts", "sha")
 
-    def __init__(self, diagnostics: list[Diagnostic], facts: dict[str, str], corpus_rules: list[str], sha: str = "") -> None:
+    def __init__(
+        self, diagnostics: list[Diagnostic], facts: dict[str, str], corpus_rules: list[str], sha: str = ""
+    ) -> None:
         self.diagnostics = diagnostics
         self.facts = facts
         self.corpus_rules = corpus_rules
@@ -217,7 +222,11 @@ class Cache:
         now = time.time()
         others = []
         for entry in os.scandir(os.path.dirname(keep)):
-            if entry.path == keep or SCOPE_NAME.fullmatch(entry.name) is None or not entry.is_dir(follow_symlinks=False):
+            if (
+                entry.path == keep
+                or SCOPE_NAME.fullmatch(entry.name) is None
+                or not entry.is_dir(follow_symlinks=False)
+            ):
                 continue
             try:
                 marker = os.lstat(os.path.join(entry.path, MARKER))
@@ -290,7 +299,9 @@ class Cache:
         self.hits += 1
         return entry
 
-    def store(self, scope: str, abspath: str, relpath: str, sha: str, key: tuple | None, diagnostics: str, facts: str) -> None:
+    def store(
+        self, scope: str, abspath: str, relpath: str, sha: str, key: tuple | None, diagnostics: str, facts: str
+    ) -> None:
         """Queue the entry of `abspath` (written by flush(), or when many are queued).
         `key`: store.stat_key of the file as read before hashing it, None if it was not
         read as stored (a fix) or changed too recently."""

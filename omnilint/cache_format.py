@@ -89,7 +89,9 @@ def unpack_diagnostics(text: str, share) -> list[Diagnostic]:
     severity, applicability = _SEVERITY, _APPLICABILITY
     known = getattr(share, "known", None)
     one = known.setdefault if known is not None else (lambda text, _: share(text))  # C call: a warm run makes ~500,000
-    for code, name, message, start, end, sev, line, column, end_line, end_column, data, positions, fix in json.loads(text):
+    for code, name, message, start, end, sev, line, column, end_line, end_column, data, positions, fix in json.loads(
+        text
+    ):
         if fix is not None:
             how, fix_message, preserves, edits = fix
             fix = Fix(tuple([Edit(s, e, one(c, c) if len(c) < 3 else c) for s, e, c in edits]), applicability[how],

@@ -40,18 +40,38 @@ def _jobs(value: str) -> int:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); '-' reads stdin")
     p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one per file")
-    p.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes, prefixes or names, comma-separated)")
+    p.add_argument(
+        "--select", type=_codes, metavar="CODES", help="only these rules (codes, prefixes or names, comma-separated)"
+    )
     p.add_argument("--extend-select", type=_codes, default=[], metavar="CODES", help="add these rules")
     p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="leave out these rules")
-    p.add_argument("--output-format", choices=("text", "concise", "full", "json", "github", "sarif"), default=None,
-                   help="text (default), concise (one line per finding, no summary), full (with the source line), json, github, sarif")
+    p.add_argument(
+        "--output-format",
+        choices=("text", "concise", "full", "json", "github", "sarif"),
+        default=None,
+        help="text (default), concise (one line per finding, no summary), full (with the source line), json, github, sarif",
+    )
     p.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                   help="colour the report and diffs (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)")
-    p.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them (text, concise, json)")
-    p.add_argument("--show-fixes", action="store_true", help="list the fixes applied (fix) or each finding's fix (check)")
-    p.add_argument("--show-settings", action="store_true", help="print the settings in force for the first path and exit")
-    p.add_argument("--fixable", type=_codes, default=None, metavar="CODES", help="only these rules' fixes may be applied")
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the report and diffs (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)",
+    )
+    p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="count findings per rule instead of listing them (text, concise, json)",
+    )
+    p.add_argument(
+        "--show-fixes", action="store_true", help="list the fixes applied (fix) or each finding's fix (check)"
+    )
+    p.add_argument(
+        "--show-settings", action="store_true", help="print the settings in force for the first path and exit"
+    )
+    p.add_argument(
+        "--fixable", type=_codes, default=None, metavar="CODES", help="only these rules' fixes may be applied"
+    )
     p.add_argument("--unfixable", type=_codes, default=[], metavar="CODES", help="these rules' fixes are never applied")
     p.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
@@ -59,20 +79,51 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin-filename", metavar="PATH", help="the path stdin stands for (config, messages)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     p.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .omnilint_cache)")
-    p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N", help="worker processes (default, or 0: the machine's cores)")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="worker processes (default, or 0: the machine's cores)",
+    )
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change meaning")
     p.add_argument("--online", action="store_true", default=None, help="enable rules that use the network (LNK011)")
     _plugin_option(p)
-    p.add_argument("--exclude", type=_codes, default=None, metavar="GLOBS", help="skip these paths (replaces the config's `exclude`)")
+    p.add_argument(
+        "--exclude",
+        type=_codes,
+        default=None,
+        metavar="GLOBS",
+        help="skip these paths (replaces the config's `exclude`)",
+    )
     p.add_argument("--extend-exclude", type=_codes, default=[], metavar="GLOBS", help="also skip these paths")
-    p.add_argument("--force-exclude", action="store_true", help="apply the excludes and .gitignore to files named explicitly too (pre-commit)")
-    p.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None, help="skip what .gitignore files ignore (the default)")
-    p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="lint files .gitignore ignores too")
+    p.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the excludes and .gitignore to files named explicitly too (pre-commit)",
+    )
+    p.add_argument(
+        "--respect-gitignore",
+        dest="respect_gitignore",
+        action="store_true",
+        default=None,
+        help="skip what .gitignore files ignore (the default)",
+    )
+    p.add_argument(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        help="lint files .gitignore ignores too",
+    )
 
 
 def _plugin_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--plugin", action="append", default=[], metavar="FILE_OR_MODULE",
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="FILE_OR_MODULE",
         help="load rules from this .py file or module (runs its code; a config found in the linted folder cannot)",
     )
 
@@ -99,8 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--format", action="store_true", default=None, help="also normalise formatting (FMT005)")
     report = sub.add_parser("report", help="write an HTML page on the health of a vault")
     _common(report)
-    report.add_argument("--output", default="omnilint-report.html", metavar="FILE",
-                        help="where to write the page (default: omnilint-report.html)")
+    report.add_argument(
+        "--output",
+        default="omnilint-report.html",
+        metavar="FILE",
+        help="where to write the page (default: omnilint-report.html)",
+    )
     report.set_defaults(write=False, diff=False)
     sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
     rules = sub.add_parser("rules", help="list the rules")
@@ -157,7 +212,14 @@ def _rules(args) -> int:
         import json
 
         rows = [
-            {"code": r.code, "name": r.name, "summary": r.summary, "fix": r.fixable.value if r.fixable else None, "default": r.default_enabled, "options": r.options}
+            {
+                "code": r.code,
+                "name": r.name,
+                "summary": r.summary,
+                "fix": r.fixable.value if r.fixable else None,
+                "default": r.default_enabled,
+                "options": r.options,
+            }
             for r in table.values()
         ]
         print(json.dumps(rows, indent=2, default=str))
@@ -168,7 +230,9 @@ def _rules(args) -> int:
     width = max(len(r.name) for r in table.values())
     print(f"{'code':<8} {'name':<{width}}  {'fix':<9} {'default':<7}  summary")
     for r in table.values():
-        print(f"{r.code:<8} {r.name:<{width}}  {r.fixable or '-':<9} {'on' if r.default_enabled else 'off':<7}  {r.summary}")
+        print(
+            f"{r.code:<8} {r.name:<{width}}  {r.fixable or '-':<9} {'on' if r.default_enabled else 'off':<7}  {r.summary}"
+        )
     return EXIT_CLEAN
 
 
@@ -177,7 +241,9 @@ def rules_markdown(table: dict) -> str:
     lines = ["| code | name | fix | default | what it finds |", "|---|---|---|---|---|"]
     for r in table.values():
         summary = r.summary.replace("|", "\\|")
-        lines.append(f"| {r.code} | {r.name} | {r.fixable or '—'} | {'on' if r.default_enabled else 'off'} | {summary} |")
+        lines.append(
+            f"| {r.code} | {r.name} | {r.fixable or '—'} | {'on' if r.default_enabled else 'off'} | {summary} |"
+        )
     return "\n".join(lines)
 
 
@@ -188,7 +254,10 @@ def _explain(args) -> int:
     rule = table.get(args.rule.upper()) or next((r for r in table.values() if r.name == args.rule), None)
     if rule is None:
         names = [*table, *(r.name for r in table.values())]
-        print(f"omnilint: error: unknown rule {args.rule!r}{cfg.close_match(args.rule.upper() if args.rule[:1].isalpha() and any(c.isdigit() for c in args.rule) else args.rule, names)}", file=sys.stderr)
+        print(
+            f"omnilint: error: unknown rule {args.rule!r}{cfg.close_match(args.rule.upper() if args.rule[:1].isalpha() and any(c.isdigit() for c in args.rule) else args.rule, names)}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     print(f"# {rule.code} {rule.name}\n")
     print(f"{rule.summary}\n")
@@ -226,7 +295,9 @@ def _lint(args) -> int:
         unfixable=_fix_codes(args.unfixable, "--unfixable", args) or frozenset(),
     )
     if args.statistics and args.output_format in ("github", "sarif"):
-        raise cfg.ConfigError(f"--statistics works with the text, concise, full and json formats, not {args.output_format}")
+        raise cfg.ConfigError(
+            f"--statistics works with the text, concise, full and json formats, not {args.output_format}"
+        )
     if args.config and not Path(args.config).is_file():
         raise cfg.ConfigError(f"--config {args.config}: no such file")
     paths = args.paths or ["."]
@@ -286,13 +357,17 @@ def _write_report(args, result, paths: list[str], settings: cfg.Settings) -> int
     from . import vault_report
     from .writer import write_new_file
 
-    page = vault_report.build(result, _rule_table(args.config, _plugin_specs(args.plugin)), paths, settings.get("max-file-size"))
+    page = vault_report.build(
+        result, _rule_table(args.config, _plugin_specs(args.plugin)), paths, settings.get("max-file-size")
+    )
     try:
         write_new_file(args.output, page.encode("utf-8"))
     except OSError as exc:
         raise cfg.ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
     if not args.quiet:
-        print(f"Wrote {args.output}: {result.checked:,} files, {sum(len(f.diagnostics) for f in result.files):,} findings.")
+        print(
+            f"Wrote {args.output}: {result.checked:,} files, {sum(len(f.diagnostics) for f in result.files):,} findings."
+        )
     codes = {d.code for _, d in result.diagnostics}
     return EXIT_ERROR if codes & ERROR_CODES else EXIT_CLEAN
 
@@ -368,10 +443,15 @@ def _report(args, result, fix_mode: bool, out) -> int:
             changed = any(f.changed for f in result.files)
             return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
     module = get(fmt)
-    kwargs = dict(
-        color=color, statistics=args.statistics, mode="fix" if fix_mode else "check", unsafe=args.unsafe_fixes,
-        write=bool(getattr(args, "write", False)), show_fixes=args.show_fixes, format=fmt,
-    )
+    kwargs = {
+        "color": color,
+        "statistics": args.statistics,
+        "mode": "fix" if fix_mode else "check",
+        "unsafe": args.unsafe_fixes,
+        "write": bool(getattr(args, "write", False)),
+        "show_fixes": args.show_fixes,
+        "format": fmt,
+    }
     if fmt == "sarif":
         from .codes import ALL as RUN_CODES
 

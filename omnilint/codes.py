@@ -26,7 +26,9 @@ class RunCode:
 
 
 UNREADABLE = RunCode(
-    "IO001", "unreadable-file", "A file that could not be read or decoded, a FIFO or device, a broken link",
+    "IO001",
+    "unreadable-file",
+    "A file that could not be read or decoded, a FIFO or device, a broken link",
     """## What it means
 The file was not checked: it could not be read (permissions, deleted meanwhile), it is not a
 regular file (a FIFO, a device, a socket named like a note), it is a broken symbolic link, or
@@ -38,27 +40,35 @@ Nothing else to that file: it is never rewritten. The run goes on with every oth
 exits 1.""",
 )
 TOO_LARGE = RunCode(
-    "IO002", "file-too-large", "A file above max-file-size, skipped",
+    "IO002",
+    "file-too-large",
+    "A file above max-file-size, skipped",
     """## What it means
 The file holds more bytes than `max-file-size` (16 MiB by default; the bytes actually read
 count, not what the file system claims), so it was not checked. Raise the setting to check it.""",
 )
 WRITE_FAILED = RunCode(
-    "IO003", "write-failed", "fix --write could not write a file; its fixes were not applied",
+    "IO003",
+    "write-failed",
+    "fix --write could not write a file; its fixes were not applied",
     """## What it means
 `fix --write` had fixes for this file but did not write it: it is read-only, it changed on disk
 since it was read, the disk is full, or it is a symbolic link to a file outside the paths given.
 The file holds exactly what it held before. The run exits 1.""",
 )
 CONFIG_ERROR = RunCode(
-    "CFG001", "config-error", "A configuration that could not be used for this file",
+    "CFG001",
+    "config-error",
+    "A configuration that could not be used for this file",
     """## What it means
 The configuration that governs this file could not be read or is invalid. Most configuration
 errors stop the run at once with exit 2; this finding appears where a file's own settings
 failed while others could be checked. The message names the file and the key.""",
 )
 INTERNAL_ERROR = RunCode(
-    "INT001", "rule-error", "A rule crashed on this file (a bug in omnilint; please report it)",
+    "INT001",
+    "rule-error",
+    "A rule crashed on this file (a bug in omnilint; please report it)",
     """## What it means
 A rule raised an exception on this file. Its findings for this file are missing; every other
 rule and file was checked. The message names the rule and the exception. The run exits 2.""",

@@ -10,15 +10,19 @@ config may narrow what runs but never widen what omnilint may do: it cannot load
 plugins (code), switch the network on, or set a rule's invoker-only options
 (`Rule.invoker_only_options`).  Those come only from the command line or from a config
 file the invoker names with `--config` (`Settings.trusted`).
+
+One module: reading, validating and resolving settings share the one table of keys and
+the trust rules; split, every part would import the others.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .model import code_matches
 from .registry import RegistryError, all_rules
@@ -35,8 +39,19 @@ DEFAULT_INCLUDE = ["*.md", "*.markdown"]
 # and app internals, trash and sync history, dependency folders, and its own cache. `exclude`
 # and `extend-exclude` add to this list; they cannot remove from it.
 ALWAYS_EXCLUDED = (
-    ".git", ".hg", ".svn", ".obsidian", ".trash", ".Trash", ".Trashes", ".stversions", ".stfolder",
-    "node_modules", ".omnilint_cache", ".venv", "__pycache__",
+    ".git",
+    ".hg",
+    ".svn",
+    ".obsidian",
+    ".trash",
+    ".Trash",
+    ".Trashes",
+    ".stversions",
+    ".stfolder",
+    "node_modules",
+    ".omnilint_cache",
+    ".venv",
+    "__pycache__",
 )
 DEFAULT_EXCLUDE: list[str] = []
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
@@ -165,7 +180,9 @@ def validate(data: dict[str, Any], origin: str) -> dict[str, Any]:
         if not isinstance(opts, dict):
             raise ConfigError(f"{origin}: [rules.{code}] must be a table of options")
     if "vault" in data and data["vault"] not in VAULT_KINDS:
-        raise ConfigError(f"{origin}: 'vault' must be one of {', '.join(map(repr, VAULT_KINDS))}, not {data['vault']!r}")
+        raise ConfigError(
+            f"{origin}: 'vault' must be one of {', '.join(map(repr, VAULT_KINDS))}, not {data['vault']!r}"
+        )
     size = data.get("max-file-size")
     if size is not None and not 1 <= size <= MAX_FILE_SIZE_LIMIT:
         raise ConfigError(f"{origin}: 'max-file-size' must be from 1 to {MAX_FILE_SIZE_LIMIT} (bytes), not {size}")
@@ -236,7 +253,11 @@ def glob_to_regex(glob: str) -> re.Pattern[str]:
 
 
 def select_rules(
-    table: dict[str, type[Rule]], select: Iterable[str] | None, extend: Iterable[str], ignore: Iterable[str], origin: str
+    table: dict[str, type[Rule]],
+    select: Iterable[str] | None,
+    extend: Iterable[str],
+    ignore: Iterable[str],
+    origin: str,
 ) -> list[type[Rule]]:
     by_name = {r.name: r for r in table.values()}
 
@@ -289,12 +310,16 @@ def rule_options(rule: type[Rule], given: dict[str, Any], origin: str, trusted: 
             )
         bounds = rule.option_ranges.get(key)
         if bounds is not None and isinstance(value, (int, float)) and not bounds[0] <= value <= bounds[1]:
-            raise ConfigError(f"{origin}: option {key!r} of {rule.code} must be from {bounds[0]} to {bounds[1]}, not {value!r}")
+            raise ConfigError(
+                f"{origin}: option {key!r} of {rule.code} must be from {bounds[0]} to {bounds[1]}, not {value!r}"
+            )
         options[key] = value
     return options
 
 
-def _inherit_vault(rule: type[Rule], options: dict[str, Any], given: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def _inherit_vault(
+    rule: type[Rule], options: dict[str, Any], given: dict[str, Any], settings: Settings
+) -> dict[str, Any]:
     """A rule option named `vault` defaults to the top-level `vault` setting."""
     if "vault" in rule.options and "vault" not in given:
         options["vault"] = settings.get("vault")
@@ -335,8 +360,11 @@ def build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
         table = all_rules(plugins)
     except RegistryError as exc:
         raise ConfigError(str(exc)) from None
-    for flag, selectors in (("--select", overrides.select or ()), ("--extend-select", overrides.extend_select),
-                            ("--ignore", overrides.ignore)):
+    for flag, selectors in (
+        ("--select", overrides.select or ()),
+        ("--extend-select", overrides.extend_select),
+        ("--ignore", overrides.ignore),
+    ):
         for selector in selectors:  # a typo on the command line is named as such, not as the config's
             match_all(table, selector, flag)
     if overrides.select is not None:

@@ -66,7 +66,9 @@ def corpus_phase(results: list[FileResult], session: Session, progress=None) -> 
                 found = list(rule.check_corpus(facts, options, CorpusContext(root, listing, cache_dir)))
             except Exception as exc:  # noqa: BLE001
                 msg = f"corpus rule {code} crashed: {type(exc).__name__}: {exc}; please report it"
-                first.diagnostics.append(Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1))
+                first.diagnostics.append(
+                    Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
+                )
                 continue
             if cache is not None and scope and stored:
                 cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found))

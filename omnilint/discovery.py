@@ -10,9 +10,9 @@ walker lists every file of the project for the rules that resolve local links.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from . import config as cfg
 from . import ignore
@@ -79,7 +79,11 @@ def vault_kind(path: Path | str, settings: cfg.Settings) -> str:
             kind = "logseq"
             break
         parent = os.path.dirname(current)
-        if current == stop or parent == current or (stop is None and any(os.path.exists(os.path.join(current, top)) for top in _PROJECT_TOPS)):
+        if (
+            current == stop
+            or parent == current
+            or (stop is None and any(os.path.exists(os.path.join(current, top)) for top in _PROJECT_TOPS))
+        ):
             break
         current = parent
     for each in seen:  # every folder on the way belongs to the same graph (or none)

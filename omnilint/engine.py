@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from . import suppress
 from .codes import INTERNAL_ERROR
@@ -50,6 +51,7 @@ def fix(
     text: str, rules: RuleList, path: str | None = None, unsafe: bool = False, vault: str = "obsidian"
 ) -> FixResult:
     """Fix `text` in stages (see `fix_stages`); `vault` as for Document."""
+
     def linter(stage: RuleList) -> Callable[[str], list[Diagnostic]]:
         return lambda current: lint(Document(current, path, vault), stage)
 

@@ -52,7 +52,9 @@ class FileResult:
 
     @property
     def changed(self) -> bool:
-        return self.new_text is not None and self.original is not None and encode(self.new_text, self.bom) != self.original
+        return (
+            self.new_text is not None and self.original is not None and encode(self.new_text, self.bom) != self.original
+        )
 
     def diff(self) -> str:
         if not self.changed:
@@ -89,8 +91,13 @@ class NotRegular(Exception):
     """A FIFO, device, socket or folder where a note was expected."""
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 def _kind(mode: int) -> str:
@@ -110,7 +117,9 @@ def read_regular_file(path: str, limit: int) -> bytes:
         raise NotRegular(_kind(st.st_mode))
     if st.st_size > limit:
         raise TooLarge(f"file is {st.st_size} bytes")
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(
+        path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    )
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

@@ -8,8 +8,8 @@ retried fix by fix, and each failing fix is dropped and reported, never applied.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from . import frontmatter as fm
 from .markdown import render_html
@@ -85,8 +85,11 @@ class _Spans:
 
 def _touch(a: tuple[int, int], b: tuple[int, int]) -> bool:
     # Two insertions at one point, or an edit touching another's end, are ambiguous.
-    return a[0] < b[1] and b[0] < a[1] or a[0] == b[0] or (a[0] == a[1] and b[0] <= a[0] <= b[1]) or (
-        b[0] == b[1] and a[0] <= b[0] <= a[1]
+    return (
+        (a[0] < b[1] and b[0] < a[1])
+        or a[0] == b[0]
+        or (a[0] == a[1] and b[0] <= a[0] <= b[1])
+        or (b[0] == b[1] and a[0] <= b[0] <= a[1])
     )
 
 
@@ -119,9 +122,9 @@ def verify(before: str, after: str, fixes: list[Diagnostic], outline: bool = Fal
         if new is None or not new.parsed_ok:
             why = new.error.message if new is not None and new.error else "front matter is gone"
             return f"front matter no longer parses ({why})"
-    if fixes and all(d.fix.preserves_render for d in fixes):  # type: ignore[union-attr]
-        if render_html(before, outline) != render_html(after, outline):
-            return "the rendered HTML would change"
+    promised = fixes and all(d.fix.preserves_render for d in fixes)  # type: ignore[union-attr]
+    if promised and render_html(before, outline) != render_html(after, outline):
+        return "the rendered HTML would change"
     return None
 
 
@@ -202,11 +205,7 @@ def fix_text(
 
 
 def _allowed(d: Diagnostic, unsafe: bool, banned: set[str]) -> bool:
-    return (
-        d.fix is not None
-        and d.code not in banned
-        and (unsafe or d.fix.applicability is Applicability.SAFE)
-    )
+    return d.fix is not None and d.code not in banned and (unsafe or d.fix.applicability is Applicability.SAFE)
 
 
 def _fix_passes(
@@ -229,7 +228,8 @@ def _fix_passes(
     for n in range(1, max_passes + 1):
         diagnostics = lint(text)
         candidates = [
-            d for d in diagnostics
+            d
+            for d in diagnostics
             if _allowed(d, unsafe, banned_codes) and not (banned_fixes and _signature(text, d) in banned_fixes)
         ]  # a signature holds the edit's whole line: built only when some fix was refused
         if not candidates:
@@ -258,7 +258,8 @@ def _fix_passes(
     # A fix refused on this very text is a verdict, not unfinished work (judged again it is
     # refused again): only the others mean the passes ran out before the fixes did.
     pending = [
-        d for d in last
+        d
+        for d in last
         if _allowed(d, unsafe, banned_codes) and not (banned_fixes and _signature(text, d) in banned_fixes)
     ]
     if pending:
@@ -278,7 +279,9 @@ def _and_the_others(
             taken.add((e.start, e.end))
     others = [d for d in candidates if not d.fix.preserves_render]  # type: ignore[union-attr]
     added = [
-        d for d in non_overlapping(others) if not any(taken.touches((e.start, e.end)) for e in d.fix.edits)  # type: ignore[union-attr]
+        d
+        for d in non_overlapping(others)
+        if not any(taken.touches((e.start, e.end)) for e in d.fix.edits)  # type: ignore[union-attr]
     ]
     if not added:
         return checked, batch

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pyromark
 
@@ -36,9 +36,7 @@ OPTIONS = (
 
 # Block kinds whose direct inline content is prose.
 LEAF_BLOCKS = frozenset({"paragraph", "heading", "table_cell"})
-CONTAINER_BLOCKS = frozenset(
-    {"blockquote", "list", "item", "footnote_definition", "table", "table_head", "table_row"}
-)
+CONTAINER_BLOCKS = frozenset({"blockquote", "list", "item", "footnote_definition", "table", "table_head", "table_row"})
 BLOCK_KINDS = LEAF_BLOCKS | CONTAINER_BLOCKS | {"code_block", "html_block", "thematic_break", "math_block"}
 
 _SIMPLE_STARTS = {
@@ -137,7 +135,7 @@ def _link_type(raw: object) -> str:
 def _start_node(tag: object, start: int, end: int) -> Node:
     if isinstance(tag, str):
         return Node(_SIMPLE_STARTS.get(tag, tag.lower()), start, end)
-    (name, data), = tag.items()  # type: ignore[attr-defined]  # a one-key mapping from pyromark
+    ((name, data),) = tag.items()  # type: ignore[attr-defined]  # a one-key mapping from pyromark
     kind = _DICT_STARTS.get(name, name.lower())
     node = Node(kind, start, end)
     if name == "Heading":
@@ -358,7 +356,7 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
             siblings.append(node)
             append_node(node)
             continue
-        (name, data), = event.items()  # type: ignore[union-attr]  # strings were handled above
+        ((name, data),) = event.items()  # type: ignore[union-attr]  # strings were handled above
         if name == "End":
             if len(stack) > 1:
                 if parent.kind in _LINK_KINDS:

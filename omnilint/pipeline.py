@@ -149,10 +149,14 @@ def process(task: Task, session: Session) -> FileResult:
     _lint(result, read.ruleset.rules_for(read.relpath), read.data, read.decoded, job, read.vault)
     if session.cache is not None and read.scope is not None and _storable(result, job):
         new_text = result.new_text
-        sha = result.sha if new_text is None or not result.changed else result_cache.digest(encode(new_text, result.bom))
+        sha = (
+            result.sha if new_text is None or not result.changed else result_cache.digest(encode(new_text, result.bom))
+        )
         key = read.stat if sha == result.sha else None  # a fix's new text: the file's times are not its
         diagnostics = result_cache.pack_diagnostics(result.diagnostics)
-        session.cache.store(read.scope, task.path, read.relpath, sha, key, diagnostics, result_cache.pack_facts(result.facts))
+        session.cache.store(
+            read.scope, task.path, read.relpath, sha, key, diagnostics, result_cache.pack_facts(result.facts)
+        )
     _drop_unchanged_text(result)
     return result
 
@@ -217,11 +221,17 @@ def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
     return any(d.fix is not None and (unsafe or d.fix.applicability is Applicability.SAFE) for d in diagnostics)
 
 
-def _from_entry(result: FileResult, entry: result_cache.Entry, data: bytes | None, decoded: Decoded | None, job: Job) -> None:
+def _from_entry(
+    result: FileResult, entry: result_cache.Entry, data: bytes | None, decoded: Decoded | None, job: Job
+) -> None:
     """`data` None: the file was not read (unchanged since its entry); in fix mode an entry is
     used only when there is nothing to fix, so no text is needed (it would be dropped)."""
     result.cached = True
-    result.diagnostics, result.facts, result.corpus_rules = entry.diagnostics, _one_copy(entry.facts), entry.corpus_rules
+    result.diagnostics, result.facts, result.corpus_rules = (
+        entry.diagnostics,
+        _one_copy(entry.facts),
+        entry.corpus_rules,
+    )
     if job.mode == "fix" and data is not None and decoded is not None:  # the fixer would return the text as it is
         result.original, result.new_text, result.bom = data, decoded.text, decoded.bom
         _drop_unchanged_text(result)

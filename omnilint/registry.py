@@ -13,10 +13,10 @@ import importlib
 import importlib.util
 import inspect
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Iterable
 
 from ._entry_points import entry_points  # importlib.metadata's answer, without its 30 ms import
 from .rule import CorpusRule, Rule

@@ -15,9 +15,10 @@ another (good); the test suite runs every rule on both.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Callable, ClassVar, Iterable, Literal, Mapping
+from typing import Any, ClassVar, Literal
 
 from .document import Document
 from .model import Applicability, Diagnostic, Edit, Fix, Severity

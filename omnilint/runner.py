@@ -9,9 +9,9 @@ is in its Session (omnilint.session), passed explicitly; nothing is kept in modu
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from . import config as cfg
 from . import parallel
@@ -54,7 +54,11 @@ class RunResult:
 
 
 def run(
-    paths: list[str], job: Job, jobs: int | None = None, stdin: Task | None = None, progress=None,
+    paths: list[str],
+    job: Job,
+    jobs: int | None = None,
+    stdin: Task | None = None,
+    progress=None,
     session: Session | None = None,
 ) -> RunResult:
     """Check (or fix) every file under `paths`.  `session`: the run's state (a new one from

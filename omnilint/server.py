@@ -115,12 +115,29 @@ class OmnilintServer:
         from .document import Document
 
         if len(doc.text) > MAX_DOCUMENT_CHARS:
-            return [Diagnostic(codes.TOO_LARGE.code, codes.TOO_LARGE.name, f"the document holds {len(doc.text):,} characters; not linted",
-                               0, 0, Severity.WARNING, None, 1, 1, 1, 1)]
+            return [
+                Diagnostic(
+                    codes.TOO_LARGE.code,
+                    codes.TOO_LARGE.name,
+                    f"the document holds {len(doc.text):,} characters; not linted",
+                    0,
+                    0,
+                    Severity.WARNING,
+                    None,
+                    1,
+                    1,
+                    1,
+                    1,
+                )
+            ]
         try:
             rules, relpath = self.rules_for(doc.path)
         except cfg.ConfigError as exc:
-            return [Diagnostic(codes.CONFIG_ERROR.code, codes.CONFIG_ERROR.name, str(exc), 0, 0, Severity.ERROR, None, 1, 1, 1, 1)]
+            return [
+                Diagnostic(
+                    codes.CONFIG_ERROR.code, codes.CONFIG_ERROR.name, str(exc), 0, 0, Severity.ERROR, None, 1, 1, 1, 1
+                )
+            ]
         document = Document(doc.text, relpath, self.session.vault_for(doc.path))
         found = engine.lint(document, engine.per_file(rules))
         self.runner.locate_edits(document, found)
@@ -191,13 +208,15 @@ class OmnilintServer:
                     types.TextEdit(range=self.lsp_range(lines, *p), new_text=e.content)
                     for e, p in zip(d.fix.edits, d.edit_positions)
                 ]
-                actions.append(types.CodeAction(
-                    title=f"{d.fix.message} ({d.code}{'' if safe else ', unsafe: may change meaning'})",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[lsp_diagnostic],
-                    is_preferred=safe,
-                    edit=types.WorkspaceEdit(changes={uri: edits}),
-                ))
+                actions.append(
+                    types.CodeAction(
+                        title=f"{d.fix.message} ({d.code}{'' if safe else ', unsafe: may change meaning'})",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[lsp_diagnostic],
+                        is_preferred=safe,
+                        edit=types.WorkspaceEdit(changes={uri: edits}),
+                    )
+                )
             actions.append(self.disable_action(uri, doc, d, lsp_diagnostic))
         fix_all = self.fix_all(uri)
         if fix_all is not None:
@@ -217,7 +236,9 @@ class OmnilintServer:
             title=f"Disable {d.code} for this line",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[lsp_diagnostic],
-            edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=types.Range(start=at, end=at), new_text=comment)]}),
+            edit=types.WorkspaceEdit(
+                changes={uri: [types.TextEdit(range=types.Range(start=at, end=at), new_text=comment)]}
+            ),
         )
 
     def fix_all(self, uri: str):
@@ -230,7 +251,9 @@ class OmnilintServer:
         if doc is None or not any(d.fix and d.fix.applicability is Applicability.SAFE for d in doc.diagnostics):
             return None
         rules, relpath = self.rules_for(doc.path)
-        result = engine.fix(doc.text, engine.per_file(rules), relpath, unsafe=False, vault=self.session.vault_for(doc.path))
+        result = engine.fix(
+            doc.text, engine.per_file(rules), relpath, unsafe=False, vault=self.session.vault_for(doc.path)
+        )
         if result.text == doc.text:
             return None
         return types.CodeAction(
@@ -246,8 +269,11 @@ class OmnilintServer:
         lines = old.splitlines(keepends=True) or [""]
         last = lines[-1]
         ends_with_break = last.endswith(("\n", "\r"))
-        end = types.Position(line=len(lines), character=0) if ends_with_break else types.Position(
-            line=len(lines) - 1, character=utf16_column(last, len(last)))
+        end = (
+            types.Position(line=len(lines), character=0)
+            if ends_with_break
+            else types.Position(line=len(lines) - 1, character=utf16_column(last, len(last)))
+        )
         return types.TextEdit(range=types.Range(start=types.Position(line=0, character=0), end=end), new_text=new)
 
     # -- formatting ------------------------------------------------------------------------------------
@@ -261,7 +287,10 @@ class OmnilintServer:
             return []
         settings = self.session.settings_for(doc.path)
         if self.session.vault_for(doc.path) == "logseq":  # as FMT005: mdformat would fence the outline
-            self.show("omnilint: not formatted: a Logseq page is an outline, which the formatter would rewrite", types.MessageType.Warning)
+            self.show(
+                "omnilint: not formatted: a Logseq page is an outline, which the formatter would rewrite",
+                types.MessageType.Warning,
+            )
             return []
         try:
             style = formatting.Style.from_options(settings.get("format-options"))
@@ -299,7 +328,7 @@ class OmnilintServer:
                 f.diagnostics = []  # the index keeps facts only: the open documents are linted live
             with self.lock:
                 self.index = {f.path: f for f in result.files if f.path}
-        except Exception:  # noqa: BLE001 - the index is a help; per-file diagnostics go on without it
+        except Exception:
             logger.exception("indexing the workspace failed")
         finally:
             self.index_ready.set()
@@ -343,8 +372,15 @@ class OmnilintServer:
                 results.append(item)
             for path, indexed in snapshot.items():
                 if path not in fresh:
-                    results.append(self.runner.FileResult(indexed.display, indexed.relpath, path,
-                                                          facts=indexed.facts, corpus_rules=indexed.corpus_rules))
+                    results.append(
+                        self.runner.FileResult(
+                            indexed.display,
+                            indexed.relpath,
+                            path,
+                            facts=indexed.facts,
+                            corpus_rules=indexed.corpus_rules,
+                        )
+                    )
             self.runner.corpus_phase(results, self.session)
             for item in results:
                 if item.path in fresh:
@@ -352,7 +388,7 @@ class OmnilintServer:
                     if doc.text == text:  # not edited meanwhile: the next run will cover the edit
                         doc.corpus = item.diagnostics
                         self.publish(doc)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("the cross-file rules failed")
 
 
@@ -396,10 +432,14 @@ def build_server():
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         state.documents.pop(params.text_document.uri, None)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
 
-    @ls.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]))
+    @ls.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
+    )
     def code_action(params: types.CodeActionParams):
         return state.code_actions(params.text_document.uri, params.range)
 
@@ -432,7 +472,10 @@ def main() -> int:
     except ImportError:
         import sys
 
-        print("omnilint: error: the language server needs pygls, a dependency of omnilint-md: reinstall it", file=sys.stderr)
+        print(
+            "omnilint: error: the language server needs pygls, a dependency of omnilint-md: reinstall it",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=logging.WARNING, format="omnilint server: %(message)s")
     ls, _ = build_server()

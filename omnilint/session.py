@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as cfg
@@ -24,7 +24,7 @@ class Job:
 
     mode: str = "check"  # check | fix
     unsafe: bool = False
-    overrides: cfg.Overrides = cfg.Overrides()
+    overrides: cfg.Overrides = field(default_factory=cfg.Overrides)
     config_file: str | None = None
     cache_dir: str | None = None  # None: no result cache
     write: bool = False  # fix --write: the fixed text is what the file will hold

@@ -211,7 +211,9 @@ class Store:
         return row[0]
 
     # writing -----------------------------------------------------------------------------------
-    def put(self, path: str, relpath: str, key: tuple[int, int, int] | None, sha: str, diagnostics: str, facts: str) -> None:
+    def put(
+        self, path: str, relpath: str, key: tuple[int, int, int] | None, sha: str, diagnostics: str, facts: str
+    ) -> None:
         if self.broken is not None:
             return
         for text in (relpath, diagnostics, facts):

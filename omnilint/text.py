@@ -56,8 +56,7 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise UndecodableError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
-            "the file is reported and never rewritten"
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); the file is reported and never rewritten"
         ) from None
     return Decoded(text, bom)
 
@@ -81,7 +80,7 @@ def dominant_newline(text: str) -> str:
 class LineIndex:
     """Maps character offsets to 1-based (line, column) and back."""
 
-    __slots__ = ("starts", "length")
+    __slots__ = ("length", "starts")
 
     def __init__(self, text: str) -> None:
         starts = [0]

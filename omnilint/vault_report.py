@@ -10,6 +10,9 @@ files, clusters) so that 20,000 files give a page of a few megabytes at most.
 
 The figures are also embedded as JSON (`<script id="omnilint-data">`) so tools and
 tests can read exactly what the page shows.
+
+One module: the figures, the charts and the page are one report whose parts must agree
+(the page shows the figures the JSON holds); about a third of it is the page's template.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .model import Applicability
@@ -72,7 +75,7 @@ def saved_year(meta: dict) -> int | None:
     """The year an article was saved: a front-matter date, else the time inside a version-1 UUID `id`.
     A year no read-it-later app could have written (before 1990, after next year) is no answer."""
     year = _saved_year(meta)
-    return year if year is not None and 1990 <= year <= datetime.now(timezone.utc).year + 1 else None
+    return year if year is not None and 1990 <= year <= datetime.now(UTC).year + 1 else None
 
 
 def _saved_year(meta: dict) -> int | None:
@@ -95,7 +98,7 @@ def _saved_year(meta: dict) -> int | None:
         if parsed.version == 1:
             seconds = (parsed.time - GREGORIAN_TO_UNIX_100NS) / 1e7
             try:
-                return datetime.fromtimestamp(seconds, tz=timezone.utc).year
+                return datetime.fromtimestamp(seconds, tz=UTC).year
             except (OverflowError, OSError, ValueError):
                 return None
     return None
@@ -159,7 +162,7 @@ def gather(run, rules_table: dict, facts: dict[str, tuple[str, int | None]]) -> 
     common = os.path.commonpath([os.path.dirname(p) or "." for p in displays]) if displays else ""
 
     def top_folder(display: str) -> str:
-        rel = display[len(common) + 1:] if common and display.startswith(common + "/") else display
+        rel = display[len(common) + 1 :] if common and display.startswith(common + "/") else display
         return rel.split("/", 1)[0] if "/" in rel else "(top)"
 
     def year_of(display: str) -> str:
@@ -182,7 +185,8 @@ def gather(run, rules_table: dict, facts: dict[str, tuple[str, int | None]]) -> 
             year_findings[year_of(f.display)] += 1
         rule = rules_table.get(d.code)
         row = fig.by_rule.setdefault(
-            d.code, {"name": d.name, "summary": rule.summary if rule else d.name, "count": 0, "fixable": 0, "examples": []}
+            d.code,
+            {"name": d.name, "summary": rule.summary if rule else d.name, "count": 0, "fixable": 0, "examples": []},
         )
         row["count"] += 1
         if d.fix is not None:
@@ -246,7 +250,7 @@ def bar_chart(title: str, data: dict[str, int], chart_id: str, palette_by_label:
         colour = PALETTE[i % len(PALETTE)] if palette_by_label else PALETTE[0]
         short = label if len(label) <= 25 else label[:24] + "…"
         parts.append(
-            f'<g><title>{_e(label)}: {value}</title>'
+            f"<g><title>{_e(label)}: {value}</title>"
             f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{_e(short)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row - 8}" rx="2" fill="{colour}"></rect>'
             f'<text x="{label_w + width + 6}" y="{y + 16}" class="value">{value:,}</text></g>'
@@ -309,11 +313,22 @@ def render(fig: Figures, paths: list[str], generated: str) -> str:
     charts = "".join(
         [
             bar_chart("Findings by rule family", fig.by_family, "chart-family", True),
-            bar_chart("Findings by rule", {f"{c} {r['name']}": r["count"] for c, r in list(fig.by_rule.items())[:20]}, "chart-rule"),
-            bar_chart("Findings by exporter (files in brackets)",
-                      {f"{k} ({fig.files_by_exporter[k]:,})": v for k, v in fig.by_exporter.items()}, "chart-exporter", True),
-            bar_chart("Findings by year saved (files in brackets)",
-                      {f"{k} ({fig.files_by_year[k]:,})": v for k, v in fig.by_year.items()}, "chart-year"),
+            bar_chart(
+                "Findings by rule",
+                {f"{c} {r['name']}": r["count"] for c, r in list(fig.by_rule.items())[:20]},
+                "chart-rule",
+            ),
+            bar_chart(
+                "Findings by exporter (files in brackets)",
+                {f"{k} ({fig.files_by_exporter[k]:,})": v for k, v in fig.by_exporter.items()},
+                "chart-exporter",
+                True,
+            ),
+            bar_chart(
+                "Findings by year saved (files in brackets)",
+                {f"{k} ({fig.files_by_year[k]:,})": v for k, v in fig.by_year.items()},
+                "chart-year",
+            ),
             bar_chart("Findings by top folder", fig.by_folder, "chart-folder"),
         ]
     )
@@ -389,5 +404,5 @@ def build(run, rules_table: dict, paths: list[str], max_file_size: int) -> str:
     """The report page for a finished run."""
     facts = {f.display: file_facts(f.path, max_file_size) for f in run.files if f.path and not f.stdin}
     fig = gather(run, rules_table, facts)
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return render(fig, paths, generated)

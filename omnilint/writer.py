@@ -98,11 +98,7 @@ def _fsync_dir(folder: Path) -> None:
 def is_stale_temp(name: str, st: os.stat_result, now: float) -> bool:
     """A temporary file an interrupted write_atomic left: our exact name, a regular file
     (never a link or a folder), untouched for over an hour."""
-    return (
-        TMP_NAME.fullmatch(name) is not None
-        and stat.S_ISREG(st.st_mode)
-        and now - st.st_mtime > STALE_TEMP_SECONDS
-    )
+    return TMP_NAME.fullmatch(name) is not None and stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS
 
 
 def remove_stale_temps(folder: Path) -> int:

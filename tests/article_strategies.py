@@ -15,12 +15,54 @@ from hypothesis import strategies as st
 
 WORDS = st.sampled_from(
     [
-        "saved", "article", "reading", "the", "a", "Omnivore", "Readwise", "highlights", "note",
-        "美中军方", "恢复对话", "华尔街日报", "café", "naïve", "😀", "x", "list1Pointer.val", ">=",
-        "https://example.com/a_(b)", "foo_bar_baz", "**bold**", "*em*", "`code`", "~~s~~", "==mark==",
-        "#tag", "#Omnivore", "#1234", "\\#escaped", "&amp;", "&nbsp;", "&#x2F;", "a\u00a0b", "zero\u200bwidth",
-        "%%comment%%", "^abcdef12", "[[Note]]", "[[Jan 31st, 2023]]", "$x^2$", "<br>", "<span>t</span>",
-        "[^1]", "['bitset'][index]", "[0x0008][0x0050]", "[^A-Za-z0-9-]", "!\\[\\]()", "\t", "  ",
+        "saved",
+        "article",
+        "reading",
+        "the",
+        "a",
+        "Omnivore",
+        "Readwise",
+        "highlights",
+        "note",
+        "美中军方",
+        "恢复对话",
+        "华尔街日报",
+        "café",
+        "naïve",
+        "😀",
+        "x",
+        "list1Pointer.val",
+        ">=",
+        "https://example.com/a_(b)",
+        "foo_bar_baz",
+        "**bold**",
+        "*em*",
+        "`code`",
+        "~~s~~",
+        "==mark==",
+        "#tag",
+        "#Omnivore",
+        "#1234",
+        "\\#escaped",
+        "&amp;",
+        "&nbsp;",
+        "&#x2F;",
+        "a\u00a0b",
+        "zero\u200bwidth",
+        "%%comment%%",
+        "^abcdef12",
+        "[[Note]]",
+        "[[Jan 31st, 2023]]",
+        "$x^2$",
+        "<br>",
+        "<span>t</span>",
+        "[^1]",
+        "['bitset'][index]",
+        "[0x0008][0x0050]",
+        "[^A-Za-z0-9-]",
+        "!\\[\\]()",
+        "\t",
+        "  ",
     ]
 )
 SLUG = st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True)
@@ -28,8 +70,15 @@ HEX8 = st.from_regex(r"[0-9a-f]{8}", fullmatch=True)
 UUID = st.uuids().map(str)
 DATE = st.sampled_from(
     [
-        "2023-12-21 19:33:03", "2023-12-21T19:33:03.000Z", "2023-12-21", "'2023-12-21'",
-        "星期五, 九月 20日 2024, 5:59:49 下午", "Dec 21, 2023", "", "2023-13-45 99:99:99", "2023-12-21 19:33:03+08:00",
+        "2023-12-21 19:33:03",
+        "2023-12-21T19:33:03.000Z",
+        "2023-12-21",
+        "'2023-12-21'",
+        "星期五, 九月 20日 2024, 5:59:49 下午",
+        "Dec 21, 2023",
+        "",
+        "2023-13-45 99:99:99",
+        "2023-12-21 19:33:03+08:00",
     ]
 )
 URL = st.one_of(
@@ -41,13 +90,19 @@ URL = st.one_of(
     st.builds(lambda s: f"https://read.readwise.io/read/{s}", SLUG),
     st.builds(
         lambda w, h, s: f"https://proxy-prod.omnivore-image-cache.app/{w}x{h},s{s}/https://cdn.example.com/{s}.png",
-        st.integers(0, 2000), st.integers(0, 2000), SLUG,
+        st.integers(0, 2000),
+        st.integers(0, 2000),
+        SLUG,
     ),
     st.just("https://proxy-prod.omnivore-image-cache.app/0x0,sAbC/https:/substack.com/i/https%3A%2F%2Fx.png"),
     st.just("https://proxy-demo.omnivore-image-cache.app/10x10,sx/data:image/svg+xml,%3Csvg%3E"),
     st.just("https:&#x2F;&#x2F;example.com&#x2F;path"),
-    st.just("../other/note.md"), st.just("/abs/note.md"), st.just("attachments/img%20one.png"),
-    st.just("note.md#heading"), st.just("<https://example.com/with space>"), st.just(""),
+    st.just("../other/note.md"),
+    st.just("/abs/note.md"),
+    st.just("attachments/img%20one.png"),
+    st.just("note.md#heading"),
+    st.just("<https://example.com/with space>"),
+    st.just(""),
 )
 TEXT_LINE = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)
 
@@ -94,10 +149,14 @@ FRONT_MATTER = st.one_of(
     st.just(""),
     YAML_FRONT,
     YAML_FRONT.map(lambda fm: "\n\n" + fm),  # displaced by blank lines
-    st.builds(lambda t: f'+++\ntitle = "{t}"\ndate = 2023-12-21\n+++\n', TEXT_LINE.filter(lambda s: '"' not in s and "\\" not in s)),
+    st.builds(
+        lambda t: f'+++\ntitle = "{t}"\ndate = 2023-12-21\n+++\n',
+        TEXT_LINE.filter(lambda s: '"' not in s and "\\" not in s),
+    ),
     st.just('{\n  "title": "json front matter",\n  "tags": ["a"]\n}\n'),
     st.builds(  # single-file mode: a list of articles
-        lambda ids: "---\n" + "\n".join(f"- id: {i}\n  title: t" for i in ids) + "\n---\n", st.lists(UUID, min_size=1, max_size=3)
+        lambda ids: "---\n" + "\n".join(f"- id: {i}\n  title: t" for i in ids) + "\n---\n",
+        st.lists(UUID, min_size=1, max_size=3),
     ),
     st.just("tags::  #Readed\n"),  # Logseq property line
     st.just("---\n---\n"),
@@ -111,12 +170,19 @@ INLINE = st.one_of(TEXT_LINE, LINK, IMAGE, st.builds(lambda a, b: f"{a} {b}", TE
 PARAGRAPH = st.lists(INLINE, min_size=1, max_size=4).map(" ".join)
 HIGHLIGHT = st.builds(
     lambda t, s, u, label, block: f"> {t} [⤴️](https://omnivore.app/me/{s}#{u}){label}{block}",
-    TEXT_LINE, SLUG, UUID, st.sampled_from(["", " #label", " #to-read"]), st.one_of(st.just(""), HEX8.map(lambda h: f" ^{h}")),
+    TEXT_LINE,
+    SLUG,
+    UUID,
+    st.sampled_from(["", " #label", " #to-read"]),
+    st.one_of(st.just(""), HEX8.map(lambda h: f" ^{h}")),
 )
 CODE_BLOCK = st.builds(
     lambda fence, info, body: f"{fence}{info}\n{body}\n{fence}",
-    st.sampled_from(["```", "~~~", "````"]), st.sampled_from(["", "python", "js", "markdown"]),
-    st.sampled_from(["if (list1Pointer.val >= x){", "x = ['bitset'][index]  ", "# not a heading", "", "a\n\n\n\nb", "[a](b)"]),
+    st.sampled_from(["```", "~~~", "````"]),
+    st.sampled_from(["", "python", "js", "markdown"]),
+    st.sampled_from(
+        ["if (list1Pointer.val >= x){", "x = ['bitset'][index]  ", "# not a heading", "", "a\n\n\n\nb", "[a](b)"]
+    ),
 )
 BLOCK = st.one_of(
     PARAGRAPH,
@@ -133,7 +199,10 @@ BLOCK = st.one_of(
     CODE_BLOCK,
     st.just("&#x60;&#x60;&#x60;js\nconst a = 1;\n&#x60;&#x60;&#x60;"),  # entity fences that never render
     st.builds(lambda items: "\n".join(f"- {i}" for i in items), st.lists(INLINE, min_size=1, max_size=4)),
-    st.builds(lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1)), st.lists(TEXT_LINE, min_size=1, max_size=3)),
+    st.builds(
+        lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1)),
+        st.lists(TEXT_LINE, min_size=1, max_size=3),
+    ),
     st.just("- [ ] task\n- [x] done"),
     st.just("| a | b |\n|---|---|\n| 1 | [x](y) |"),
     st.just("Text[^1].\n\n[^1]: A footnote."),
@@ -157,7 +226,13 @@ def articles(draw) -> str:
     blocks = draw(st.lists(BLOCK, min_size=0, max_size=10))
     if blocks and draw(st.booleans()):  # a paragraph repeated (lede twice, highlight synced twice)
         blocks.append(draw(st.sampled_from(blocks)))
-    seps = draw(st.lists(st.sampled_from(["\n\n", "\n\n", "\n", "\n\n\n\n", "\n \n\t\n", "  \n\n"]), min_size=len(blocks), max_size=len(blocks)))
+    seps = draw(
+        st.lists(
+            st.sampled_from(["\n\n", "\n\n", "\n", "\n\n\n\n", "\n \n\t\n", "  \n\n"]),
+            min_size=len(blocks),
+            max_size=len(blocks),
+        )
+    )
     body = "".join(b + s for b, s in zip(blocks, seps))
     text = draw(FRONT_MATTER) + body
     if draw(st.integers(0, 3)) == 0:  # a little noise somewhere
@@ -185,8 +260,16 @@ def with_line_endings(draw, text_strategy=None) -> str:
 
 def nasty_text() -> st.SearchStrategy[str]:
     """Any text at all: arbitrary code points (lone surrogates, NUL, bidi), spliced into articles."""
-    anything = st.text(st.one_of(st.characters(), st.characters(categories=["Cs"]), st.sampled_from("\x00\r\n\u2028\u202e\x1b")), max_size=200)
-    spliced = st.builds(lambda a, junk, at: a[: at % (len(a) + 1)] + junk + a[at % (len(a) + 1) :], articles(), anything, st.integers(0, 10_000))
+    anything = st.text(
+        st.one_of(st.characters(), st.characters(categories=["Cs"]), st.sampled_from("\x00\r\n\u2028\u202e\x1b")),
+        max_size=200,
+    )
+    spliced = st.builds(
+        lambda a, junk, at: a[: at % (len(a) + 1)] + junk + a[at % (len(a) + 1) :],
+        articles(),
+        anything,
+        st.integers(0, 10_000),
+    )
     return st.one_of(anything, spliced, with_line_endings())
 
 

@@ -90,7 +90,12 @@ def make_vault(root: Path, count: int, dirty: bool = True) -> Path:
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR",)}
     return subprocess.run(
-        [sys.executable, "-m", "omnilint", *args, *(plugin_args(cwd) if args and args[0] in ("check", "fix") else [])], cwd=cwd, capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "omnilint", *args, *(plugin_args(cwd) if args and args[0] in ("check", "fix") else [])],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 

@@ -313,7 +313,10 @@ def test_hostile_yaml_is_handled_in_bounded_time_and_memory(tmp_path: Path, text
     for args in (["fix", "--write", "--unsafe-fixes"], ["check", "--output-format", "json"]):
         proc = subprocess.run(
             [sys.executable, "-m", "omnilint", *args, "--select", "ALL", "--no-cache", "."],
-            cwd=tmp_path, capture_output=True, text=True, preexec_fn=_limited,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            preexec_fn=_limited,
         )
         assert proc.returncode in (0, 1), (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
         assert "INT001" not in proc.stdout and "Traceback" not in proc.stderr, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -390,7 +393,9 @@ def test_full_disk_on_fsync_leaves_the_original(omnilint, vault: Path, monkeypat
     _assert_full_disk_left_originals_intact(vault, {"a.md": original}, out)
 
 
-@pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE") or not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
+@pytest.mark.skipif(
+    not hasattr(resource, "RLIMIT_FSIZE") or not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE"
+)
 def test_file_size_limit_hit_while_writing_leaves_the_original(vault: Path):
     """The kernel refuses the write part-way (EFBIG): the temporary file is half written."""
     original = ("word  \n" * 2000).encode()  # 14 kB; the fixed text (12 kB) is over the limit below
@@ -402,7 +407,10 @@ def test_file_size_limit_hit_while_writing_leaves_the_original(vault: Path):
     (vault / "big.md").write_bytes(original)
     proc = subprocess.run(
         [sys.executable, "-m", "omnilint", "fix", "--write", "--no-cache", "--jobs", "1", "."],
-        cwd=vault, capture_output=True, text=True, preexec_fn=limit_file_size,
+        cwd=vault,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_file_size,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "big.md:1:1: IO003 cannot write: File too large" in proc.stdout

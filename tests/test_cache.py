@@ -38,7 +38,9 @@ def stored_rows(cache_dir: Path) -> list[tuple]:
 def lint_run(root: Path, cache_dir: Path | None, mode: str = "check", select=None, write: bool = False):
     job = runner.Job(
         mode=mode,
-        overrides=cfg.Overrides(select=select, plugins=tuple(str(root / p) for p in [PLUGIN_FILE] if (root / p).exists())),
+        overrides=cfg.Overrides(
+            select=select, plugins=tuple(str(root / p) for p in [PLUGIN_FILE] if (root / p).exists())
+        ),
         cache_dir=str(cache_dir) if cache_dir else None,
         write=write,
     )
@@ -79,19 +81,35 @@ def test_diagnostics_survive_the_round_trip_through_json():
 _text = st.text(max_size=20)
 _edits = st.builds(
     lambda start, length, content: Edit(start, start + length, content),
-    st.integers(0, 10**6), st.integers(0, 1000), _text,
+    st.integers(0, 10**6),
+    st.integers(0, 1000),
+    _text,
 )
 _fixes = st.builds(
-    Fix, st.lists(_edits, min_size=1, max_size=4).map(tuple), st.sampled_from(list(Applicability)), _text,
+    Fix,
+    st.lists(_edits, min_size=1, max_size=4).map(tuple),
+    st.sampled_from(list(Applicability)),
+    _text,
     st.booleans(),
 )
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _text,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3), max_leaves=8,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
+    max_leaves=8,
 )
 _diagnostics = st.builds(
-    Diagnostic, _text, _text, _text, st.integers(0, 10**6), st.integers(0, 10**6), st.sampled_from(list(Severity)),
-    st.none() | _fixes, st.integers(0, 10**5), st.integers(0, 10**5), st.integers(0, 10**5), st.integers(0, 10**5),
+    Diagnostic,
+    _text,
+    _text,
+    _text,
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.sampled_from(list(Severity)),
+    st.none() | _fixes,
+    st.integers(0, 10**5),
+    st.integers(0, 10**5),
+    st.integers(0, 10**5),
+    st.integers(0, 10**5),
     st.none() | st.dictionaries(_text, _json_values, max_size=3),
     st.none() | st.lists(st.tuples(*[st.integers(0, 10**5)] * 4), max_size=3),
 )
@@ -266,7 +284,9 @@ def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(vault: Path, tmp_p
     assert len(entries) == len(cold.files)
     with closing(sqlite3.connect(databases(cache_dir)[0])) as db, db:
         db.execute("UPDATE files SET diagnostics = ? WHERE path = ?", ('[{"code": "x", "sha": ', entries[0][0]))
-        db.execute("UPDATE files SET diagnostics = ?, facts = ? WHERE path = ?", ("[1, 2, 3]", "A\x00x\x00B", entries[1][0]))
+        db.execute(
+            "UPDATE files SET diagnostics = ?, facts = ? WHERE path = ?", ("[1, 2, 3]", "A\x00x\x00B", entries[1][0])
+        )
     warm = lint_run(vault, cache_dir)
     assert sum(not f.cached for f in warm.files) == 2
     assert as_data(warm) == as_data(cold)
@@ -283,7 +303,9 @@ def test_no_temporary_files_are_left_and_entries_are_plain_json(vault: Path, tmp
     for _path, relpath, _size, _mtime, _ctime, sha, diagnostics, facts in rows:
         assert relpath.startswith("vault/") and len(sha) == 32
         assert all(isinstance(row, list) and isinstance(row[0], str) for row in json.loads(diagnostics))
-        assert all(isinstance(json.loads(text), (dict, list, type(None))) for text in result_cache.unpack_facts(facts).values())
+        assert all(
+            isinstance(json.loads(text), (dict, list, type(None))) for text in result_cache.unpack_facts(facts).values()
+        )
     assert (cache_dir / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
     assert (cache_dir / "CACHEDIR.TAG").exists()
 
@@ -298,9 +320,7 @@ def test_a_crashing_rule_is_never_cached(tmp_path: Path, monkeypatch):
         + "    def check_corpus(self, facts, options, context):\n        return ()\n",
         encoding="utf-8",
     )
-    (tmp_path / "omnilint.toml").write_text(
-        'extend-select = ["TST001", "TST002"]\n', encoding="utf-8"
-    )
+    (tmp_path / "omnilint.toml").write_text('extend-select = ["TST001", "TST002"]\n', encoding="utf-8")
     cache_dir = tmp_path / "cache"
     args = ("check", "vault", "--output-format", "json", "--cache-dir", str(cache_dir))
     first = cli(*args, cwd=tmp_path)

@@ -66,7 +66,18 @@ def test_json_output_is_the_documented_interface(project: Path):
     items = json.loads(proc.stdout)
     assert len(items) == 1
     item = items[0]
-    assert set(item) == {"code", "name", "message", "path", "line", "column", "end_line", "end_column", "severity", "fix"}
+    assert set(item) == {
+        "code",
+        "name",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "severity",
+        "fix",
+    }
     assert (item["code"], item["name"], item["path"]) == ("FMT001", "trailing-whitespace", "notes/dirty.md")
     assert (item["line"], item["column"], item["end_line"], item["end_column"]) == (3, 11, 3, 14)
     assert item["fix"] == {

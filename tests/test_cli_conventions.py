@@ -34,8 +34,13 @@ def paths_reported(proc: subprocess.CompletedProcess) -> set[str]:
 
 
 def test_exclude_and_extend_exclude_on_the_command_line(vault: Path):
-    assert paths_reported(run("check", "--no-cache", "--output-format", "json", ".", cwd=vault)) == {"notes/a.md", "drafts/b.md"}
-    assert paths_reported(run("check", "--no-cache", "--output-format", "json", "--extend-exclude", "drafts", ".", cwd=vault)) == {"notes/a.md"}
+    assert paths_reported(run("check", "--no-cache", "--output-format", "json", ".", cwd=vault)) == {
+        "notes/a.md",
+        "drafts/b.md",
+    }
+    assert paths_reported(
+        run("check", "--no-cache", "--output-format", "json", "--extend-exclude", "drafts", ".", cwd=vault)
+    ) == {"notes/a.md"}
     (vault / "omnilint.toml").write_text('exclude = ["notes"]\n', encoding="utf-8")
     assert paths_reported(run("check", "--no-cache", "--output-format", "json", ".", cwd=vault)) == {"drafts/b.md"}
     replaced = run("check", "--no-cache", "--output-format", "json", "--exclude", "drafts", ".", cwd=vault)
@@ -91,14 +96,19 @@ def test_full_shows_the_source_line_and_a_caret_under_the_span(tmp_path: Path):
 def test_output_file_holds_the_report_and_stdout_stays_empty(vault: Path):
     proc = run("check", "--no-cache", "--output-format", "json", "--output-file", "report.json", ".", cwd=vault)
     assert proc.returncode == 1 and proc.stdout == ""
-    assert {f["path"] for f in json.loads((vault / "report.json").read_text(encoding="utf-8"))} == {"notes/a.md", "drafts/b.md"}
+    assert {f["path"] for f in json.loads((vault / "report.json").read_text(encoding="utf-8"))} == {
+        "notes/a.md",
+        "drafts/b.md",
+    }
 
 
 def test_color_always_never_and_the_environment(vault: Path):
     never = run("fix", "--no-cache", "--color", "never", ".", cwd=vault, env={"FORCE_COLOR": "1"})
     assert "\x1b[" not in never.stdout
     always = run("fix", "--no-cache", "--color", "always", ".", cwd=vault, env={"NO_COLOR": "1"})
-    assert "\x1b[31m-Trailing  \x1b[0m" in always.stdout and "\x1b[32m+Trailing\x1b[0m" in always.stdout, "coloured diff"
+    assert "\x1b[31m-Trailing  \x1b[0m" in always.stdout and "\x1b[32m+Trailing\x1b[0m" in always.stdout, (
+        "coloured diff"
+    )
     assert "\x1b[" in always.stdout.split("@@")[-1], "coloured findings too"
     forced = run("check", "--no-cache", ".", cwd=vault, env={"FORCE_COLOR": "1"})
     assert "\x1b[" in forced.stdout
@@ -131,7 +141,9 @@ def test_fixable_and_unfixable_decide_which_fixes_are_applied(tmp_path: Path):
 
 
 def test_show_settings_prints_what_is_in_force(vault: Path):
-    (vault / "omnilint.toml").write_text('extend-exclude = ["drafts"]\n[rules.FM007]\ndate-format = "date"\n', encoding="utf-8")
+    (vault / "omnilint.toml").write_text(
+        'extend-exclude = ["drafts"]\n[rules.FM007]\ndate-format = "date"\n', encoding="utf-8"
+    )
     proc = run("check", "--show-settings", "--select", "FM007,FMT001", "notes", cwd=vault)
     shown = json.loads(proc.stdout)
     assert proc.returncode == 0
@@ -190,8 +202,18 @@ def test_no_text_tells_users_to_install_the_unrelated_omnilint_package():
     import re
 
     wrong = re.compile(r"pip install ['\"]?omnilint(?![-\w])|pypi\.org/project/omnilint/")
-    files = [ROOT / "README.md", ROOT / "action.yml", *(ROOT / "omnilint").rglob("*.py"), *(ROOT / "rules").rglob("*.py")]
-    found = [f"{p.relative_to(ROOT)}: {m.group()}" for p in files if p.exists() for m in wrong.finditer(p.read_text(encoding="utf-8"))]
+    files = [
+        ROOT / "README.md",
+        ROOT / "action.yml",
+        *(ROOT / "omnilint").rglob("*.py"),
+        *(ROOT / "rules").rglob("*.py"),
+    ]
+    found = [
+        f"{p.relative_to(ROOT)}: {m.group()}"
+        for p in files
+        if p.exists()
+        for m in wrong.finditer(p.read_text(encoding="utf-8"))
+    ]
     assert not found, found
     assert 'name = "omnilint-md"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
@@ -211,8 +233,12 @@ def test_progress_moves_on_a_terminal_and_stays_off_elsewhere(tmp_path: Path):
     for i in range(40):
         (tmp_path / f"n{i:02d}.md").write_text(f"# Note {i}\n\nText  \n", encoding="utf-8")
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "omnilint", "fix", "--write", "--no-cache", "."], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=slave)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "omnilint", "fix", "--write", "--no-cache", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -243,7 +269,7 @@ def test_every_option_of_help_is_in_the_readme(command: str):
     sub = parser._subparsers._group_actions[0].choices[command]  # noqa: SLF001 - argparse has no public accessor
     options = {s for action in sub._actions for s in action.option_strings if s.startswith("--") and s != "--help"}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    usage = readme[readme.index("## Usage"): readme.index("### JSON output")]
+    usage = readme[readme.index("## Usage") : readme.index("### JSON output")]
     missing = sorted(o for o in options if not re.search(re.escape(o) + r"(?![\w-])", usage))
     assert not missing, missing
 

@@ -125,7 +125,9 @@ def test_fm006_report_empty_lists_keys_reported_either_way():
 
 
 def test_fm006_placeholders_stay_reported_when_other_files_fill_the_key():
-    raindrop = "---\ntitle: Last Week in Security\ndescription: |-\n  null\nsource: https://blog.example.com/lwis\n---\n"
+    raindrop = (
+        "---\ntitle: Last Week in Security\ndescription: |-\n  null\nsource: https://blog.example.com/lwis\n---\n"
+    )
     filled = "---\ntitle: Tiny XSS Payloads\ndescription: A list of short payloads.\n---\n"
     [d] = fm006_run({"raindrop.md": raindrop, "filled.md": filled})["raindrop.md"]
     assert "placeholder text 'null'" in d.message
@@ -141,7 +143,7 @@ def test_fm006_a_suppression_comment_still_holds_for_the_corpus_rule():
 
 def test_lnk007_regex_classes_in_code_like_text_are_not_footnotes():
     text = (
-        "提取所有链接时，用 grep -o '\"url\":\"[^\"]*\"' response.json 就够了。\n\n"
+        '提取所有链接时，用 grep -o \'"url":"[^"]*"\' response.json 就够了。\n\n'
         "Split on commas with the class [^,]+ and trim each part.\n\n"
         "真正的脚注[^1]没有定义。\n"
     )
@@ -229,12 +231,16 @@ def test_fm006_through_the_command_line_keeps_the_workflow_key_and_fixes_the_res
     base = [sys.executable, "-m", "omnilint"]
     check = subprocess.run(
         [*base, "check", "--select", "FM006", "--no-cache", "--output-format", "json", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert [d["message"] for d in json.loads(check.stdout)] == ["'author' is empty", "'published' is empty"]
     subprocess.run(
         [*base, "fix", "--select", "FM006", "--write", "--unsafe-fixes", "--no-cache", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (tmp_path / "unread.md").read_text(encoding="utf-8") == UNREAD  # both keys went in one run
     assert (tmp_path / "read.md").read_text(encoding="utf-8") == READ

@@ -74,7 +74,10 @@ def fix_fm006(text: str) -> str:
     rule = EmptyValue()
     options = dict(EmptyValue.options)
     facts = {"a.md": json.loads(json.dumps(rule.collect(Document(text, "a.md"), options)))}
-    edits = sorted((e for _, d in rule.check_corpus(facts, options, CorpusContext()) if d.fix for e in d.fix.edits), key=lambda e: e.start)
+    edits = sorted(
+        (e for _, d in rule.check_corpus(facts, options, CorpusContext()) if d.fix for e in d.fix.edits),
+        key=lambda e: e.start,
+    )
     pieces, at = [], 0
     for e in edits:  # one pass: slicing the text once per edit would make this test quadratic
         pieces += [text[at : e.start], e.content]

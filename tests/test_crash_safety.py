@@ -96,7 +96,9 @@ def generated_vault(folder: Path, seed: int = 7) -> dict[Path, bytes]:
 def omnilint_process(folder: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "omnilint", *FIX_WRITE],
-        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -184,7 +186,9 @@ def test_fix_write_removes_only_its_own_old_temporary_files_in_folders_it_writes
     for path in (ours_old, in_unwritten_folder, user_note):
         os.utime(path, (hour_ago, hour_ago))
     (tmp_path / "keep.tmp").write_bytes(b"not ours")
-    subprocess.run([sys.executable, "-m", "omnilint", "fix", "--write", "--no-cache", "."], cwd=tmp_path, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "omnilint", "fix", "--write", "--no-cache", "."], cwd=tmp_path, capture_output=True
+    )
     assert (tmp_path / "a.md").read_text() == "x\n"
     assert not ours_old.exists(), "an old leftover of ours in a folder the run writes to is removed"
     assert ours_young.exists(), "a young one may belong to a run still writing"

@@ -78,8 +78,12 @@ def test_url_from_front_matter_source_key():
 
 def test_same_body_in_a_trash_copy_and_a_renamed_one():
     files = {
-        "Omnivore/Is Palindrome.md": omnivore("1", "https://elijer.github.io/garden/Dev-Notes/Is-Palindrome", "Is Palindrome"),
-        "Omnivore/3) Is Palindrome.md": omnivore("2", "https://elijer.github.io/garden/devnotes/3)-Is-Palindrome", "3) Is Palindrome"),
+        "Omnivore/Is Palindrome.md": omnivore(
+            "1", "https://elijer.github.io/garden/Dev-Notes/Is-Palindrome", "Is Palindrome"
+        ),
+        "Omnivore/3) Is Palindrome.md": omnivore(
+            "2", "https://elijer.github.io/garden/devnotes/3)-Is-Palindrome", "3) Is Palindrome"
+        ),
         ".trash/Is Palindrome.md": omnivore("3", "https://other.example/x", "Is Palindrome"),
     }
     found = run(files)
@@ -147,9 +151,23 @@ def test_serial_and_parallel_runs_agree(tmp_path: Path):
 
     def check(jobs: str) -> list[dict]:
         proc = subprocess.run(
-            [sys.executable, "-m", "omnilint", "check", "--select", "DUP003", "--no-cache", "--output-format", "json",
-             jobs, "."],
-            cwd=tmp_path, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "omnilint",
+                "check",
+                "--select",
+                "DUP003",
+                "--no-cache",
+                "--output-format",
+                "json",
+                jobs,
+                ".",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert proc.returncode == 1, proc.stderr
         return json.loads(proc.stdout)

@@ -48,8 +48,14 @@ def test_findings_on_the_sample(sample: Path):
     # Exactly the exporter's duplication, read in context: the Clippings file that repeats a
     # paragraph once without, once with its emphasis (the plain copy goes), and the forum
     # page whose two posts were each captured twice in a row.
-    dup = sorted((Path(f["path"]).name[:20], f["line"], f["fix"]["applicability"]) for f in found if f["code"] == "DUP001")
-    assert dup == [("Sebastiano Sartor - ", 35, "safe"), ("如何去掉“表格”上面的空行 - 疑问解答", 47, "safe"), ("如何去掉“表格”上面的空行 - 疑问解答", 62, "safe")]
+    dup = sorted(
+        (Path(f["path"]).name[:20], f["line"], f["fix"]["applicability"]) for f in found if f["code"] == "DUP001"
+    )
+    assert dup == [
+        ("Sebastiano Sartor - ", 35, "safe"),
+        ("如何去掉“表格”上面的空行 - 疑问解答", 47, "safe"),
+        ("如何去掉“表格”上面的空行 - 疑问解答", 62, "safe"),
+    ]
     # The repository's description, said again with images around it right below: unsafe only.
     near = [(Path(f["path"]).name[:10], f["line"], f["fix"]["applicability"]) for f in found if f["code"] == "DUP002"]
     assert near == [("kevin-mizu", 24, "unsafe")]

@@ -16,7 +16,25 @@ from omnilint.rules.kit.header import weight
 
 from omnilint.text import ByteToChar
 
-PIECES = ["a", "b", " ", " ", "\t", "\n", "\n", "\r", "\r\n", "中文", "é", "😀", "  \n", "---\n", "```\n", "\u2028", "\x0c"]
+PIECES = [
+    "a",
+    "b",
+    " ",
+    " ",
+    "\t",
+    "\n",
+    "\n",
+    "\r",
+    "\r\n",
+    "中文",
+    "é",
+    "😀",
+    "  \n",
+    "---\n",
+    "```\n",
+    "\u2028",
+    "\x0c",
+]
 
 
 def random_texts(count: int, seed: int):
@@ -95,7 +113,21 @@ def test_weight_of_every_code_point_alone_and_together():
 
 def test_weight_of_mixed_texts():
     rng = random.Random(3)
-    pieces = [*PIECES, "，", "。", "\u3000", "한국어", "ｆｕｌｌ", "𠀀", "🎉", "—", "\u00a0", "\x85", "\x1f", "カタカナ"]
+    pieces = [
+        *PIECES,
+        "，",
+        "。",
+        "\u3000",
+        "한국어",
+        "ｆｕｌｌ",
+        "𠀀",
+        "🎉",
+        "—",
+        "\u00a0",
+        "\x85",
+        "\x1f",
+        "カタカナ",
+    ]
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert weight(text) == plain_weight(text), text
@@ -105,7 +137,9 @@ def test_weight_of_mixed_texts():
 # -- code-like lines: the patterns taken apart in rules/duplicates/_blocks.py ---------------------
 
 CODE_END = re.compile(r"(?:[{};]|\)\s*:|\):?\s*\{|=>)\s*$")
-CODE_OPERATOR = re.compile(r"==|!=|=>|->|&&|\|\||\+=|-=|\+\+|::|\b[A-Za-z_]\w*\.[A-Za-z_]\w*\(|^[A-Za-z_][\w.\[\]]* = \S")
+CODE_OPERATOR = re.compile(
+    r"==|!=|=>|->|&&|\|\||\+=|-=|\+\+|::|\b[A-Za-z_]\w*\.[A-Za-z_]\w*\(|^[A-Za-z_][\w.\[\]]* = \S"
+)
 
 
 def plain_code_line(line: str) -> bool:
@@ -117,7 +151,9 @@ def test_code_lines_equal_the_plain_patterns():
     alphabet = "ab_Z9é.( )=;:{}>-&|+[]\t"
     words = ["x.push(", "é.f(", "_a.b(", "9a.b(", "a.b.c(", "if (", "return ", "a = b", "=> ", "):", ") :", "::"]
     for _ in range(100_000):
-        line = "".join(rng.choice(alphabet) if rng.random() < 0.8 else rng.choice(words) for _ in range(rng.randint(1, 14)))
+        line = "".join(
+            rng.choice(alphabet) if rng.random() < 0.8 else rng.choice(words) for _ in range(rng.randint(1, 14))
+        )
         line = line.strip()
         if line:
             assert _blocks.is_code_line(line) == plain_code_line(line), line

@@ -268,10 +268,7 @@ def test_front_matter_is_never_reserialised():
 def test_each_check_names_what_would_break():
     assert "wikilink '[[a|b]]' (line 1)" in verify.constructs_changed("[[a|b]]\n", "\\[[a|b]\\]\n")
     assert "a tag '#new' would appear" in verify.constructs_changed("x\n", "x #new\n")
-    assert (
-        verify.front_matter_changed("---\na: 1\n---\nx\n", "---\na: 1 \n---\nx\n")
-        == "the front matter would change"
-    )
+    assert verify.front_matter_changed("---\na: 1\n---\nx\n", "---\na: 1 \n---\nx\n") == "the front matter would change"
     assert "front matter block would appear" in verify.front_matter_changed("***\nx: 1\n***\n", "---\nx: 1\n---\n")
     assert "not closed" in verify.front_matter_changed("---\ntitle: x\n\nbody\n", "***\n\ntitle: x\n")
     assert "rendered HTML would change" in verify.html_changed("[ ](mailto:a@b.c)\n", "\\[ \\](mailto:a@b.c)\n")
@@ -424,7 +421,7 @@ def test_seed_fixed_with_format_is_accepted_by_mdformat_check_and_stable(tmp_pat
     assert proc.returncode == 0, proc.stderr
     main(["fix", "--format", "--write", "--no-cache", str(target)])
     assert target.read_bytes() == once
-    assert not [d for d in lint(once.decode(), "FMT005")]
+    assert not list(lint(once.decode(), "FMT005"))
 
 
 # -- acceptance on the real sample ------------------------------------------------------
@@ -452,7 +449,7 @@ def test_corpus_sample_formats_without_verification_failures():
     [
         # A shell snippet whose fences were lost: a `[` inside the brackets.
         'Run *this* first:\n[[ -n "${arr[0]}" ]] && echo ok\n',
-        "检查变量：\n\n- [[ -d \"$dir[1]\" ]] || mkdir \"$dir\"\n",
+        '检查变量：\n\n- [[ -d "$dir[1]" ]] || mkdir "$dir"\n',
         "See [[Note|alias [draft]]] for the plan.\n",
     ],
 )

@@ -64,11 +64,11 @@ def _rule_modules() -> list[Path]:
 
 @pytest.mark.parametrize("path", _rule_modules(), ids=lambda p: str(p.relative_to(RULES)))
 def test_rule_modules_import_only_the_rule_interface_and_services(path: Path):
-    engine = {
-        name for name in _imports(path) if name.startswith("omnilint") and not name.startswith("omnilint.rules")
-    }
+    engine = {name for name in _imports(path) if name.startswith("omnilint") and not name.startswith("omnilint.rules")}
     engine.discard("omnilint")  # `from omnilint import x` is judged by its `omnilint.x` name
-    assert engine <= ALLOWED_ENGINE_MODULES, f"{path.name} imports engine internals: {sorted(engine - ALLOWED_ENGINE_MODULES)}"
+    assert engine <= ALLOWED_ENGINE_MODULES, (
+        f"{path.name} imports engine internals: {sorted(engine - ALLOWED_ENGINE_MODULES)}"
+    )
 
 
 @pytest.mark.parametrize("path", _rule_modules(), ids=lambda p: str(p.relative_to(RULES)))
@@ -97,7 +97,9 @@ LONG_MODULE = 400  # lines; a longer module says in its docstring why it stays o
 
 
 def _engine_and_rule_modules() -> list[Path]:
-    return sorted(p for folder in (ROOT / "omnilint", RULES) for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+    return sorted(
+        p for folder in (ROOT / "omnilint", RULES) for p in folder.rglob("*.py") if "__pycache__" not in p.parts
+    )
 
 
 @pytest.mark.parametrize("path", _engine_and_rule_modules(), ids=lambda p: str(p.relative_to(ROOT)))

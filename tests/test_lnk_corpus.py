@@ -76,7 +76,9 @@ class TestMissingLocalTarget:
     def test_obsidian_resolves_markdown_links_by_path_suffix_but_other_vaults_do_not(self):
         notes = {"notes/a.md": "See [b](my%20notes/b%20note.md).\n"}
         assert run_corpus(MissingLocalTarget, notes, ["archive/my notes/b note.md"]) == []
-        assert len(run_corpus(MissingLocalTarget, notes, ["archive/my notes/b note.md"], options={"vault": "plain"})) == 1
+        assert (
+            len(run_corpus(MissingLocalTarget, notes, ["archive/my notes/b note.md"], options={"vault": "plain"})) == 1
+        )
 
     def test_bare_note_wikilinks_are_placeholders_unless_asked(self):
         text = "[[Omnivore]] [[Jan 31st, 2023]] [[notes/Missing]] [[missing.pdf]]\n"
@@ -88,7 +90,9 @@ class TestMissingLocalTarget:
 
     def test_logseq_graph_pages_always_exist(self):
         text = "[[Jan 31st, 2023]] [[2023-01-31]] [[Project/Sub page]] ![[missing.png]] ![](../assets/gone.png)\n"
-        found = run_corpus(MissingLocalTarget, {"pages/a.md": text}, options={"vault": "logseq", "note-placeholders": False})
+        found = run_corpus(
+            MissingLocalTarget, {"pages/a.md": text}, options={"vault": "logseq", "note-placeholders": False}
+        )
         assert [m.split("'")[1] for *_, m, _ in found] == ["missing.png", "../assets/gone.png"]
 
     def test_links_out_of_the_project_urls_and_anchors_are_not_judged(self):
@@ -173,7 +177,7 @@ def test_project_listing_respects_excludes_and_guesses_the_root_without_config(t
     job = runner.Job(overrides=runner.cfg.Overrides(select=("LNK005",)))
     result = runner.run([str(tmp_path)], job)
     assert [(d.code, d.column) for _, d in result.diagnostics] == [("LNK005", 19)]
-    listing = runner.project_files([f for f in result.files], runner.Session(job))
+    listing = runner.project_files(list(result.files), runner.Session(job))
     assert not listing.root_known and "b/pic.png" in listing.files
     assert not any(p.startswith(".git/") for p in listing.files)
 

@@ -9,6 +9,7 @@ position still indexes the original text, so fixes edit the original bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -349,7 +350,7 @@ def test_fixes_in_a_graph_change_only_their_edits(page: str, unsafe: bool):
     first = max(i for i, (t, _) in enumerate(passes) if t == page)
     chain = passes[first:]
     applied = {id(d) for d in result.applied}
-    for (before, found), (after, _) in zip(chain, chain[1:]):
+    for (before, found), (after, _) in itertools.pairwise(chain):
         if after != before:
             edits = [e for d in found if id(d) in applied for e in d.fix.edits]  # type: ignore[union-attr]
             assert edits, "a pass changed the text without a reported fix"

@@ -109,7 +109,10 @@ def requests_sent() -> int:
 
 
 def test_verdicts_for_each_kind_of_answer(server, tmp_path):
-    urls = {name: f"{server}/{name}" for name in ("ok", "moved", "gone", "removed", "throttled", "forbidden", "broken", "head-refused", "flaky")}
+    urls = {
+        name: f"{server}/{name}"
+        for name in ("ok", "moved", "gone", "removed", "throttled", "forbidden", "broken", "head-refused", "flaky")
+    }
     found = online.check_urls(urls.values(), settings(tmp_path))
     verdict = {name: (found[url].verdict, found[url].status) for name, url in urls.items()}
     assert verdict == {
@@ -147,7 +150,12 @@ def test_the_cache_makes_a_second_run_send_no_requests(server, tmp_path):
 def test_cache_entries_expire(tmp_path):
     now = [1000.0]
     cache = online.UrlCache(tmp_path / "c.json", ttl=60, clock=lambda: now[0])
-    cache.save([online.UrlStatus("https://e.com/a", "dead", 404, "404", 1000.0), online.UrlStatus("https://e.com/b", "unknown", 429, "429", 1000.0)])
+    cache.save(
+        [
+            online.UrlStatus("https://e.com/a", "dead", 404, "404", 1000.0),
+            online.UrlStatus("https://e.com/b", "unknown", 429, "429", 1000.0),
+        ]
+    )
     reread = online.UrlCache(tmp_path / "c.json", ttl=60, clock=lambda: now[0])
     assert reread.get("https://e.com/a").verdict == "dead"
     now[0] = 1061.0
@@ -202,7 +210,8 @@ def write_project(tmp_path: Path, server: str, allow_private: bool = True, cache
         encoding="utf-8",
     )
     (tmp_path / "a.md").write_text(
-        f"[ok]({server}/ok) [gone]({server}/gone#part)\n\n![img]({server}/removed) <{server}/throttled>\n", encoding="utf-8"
+        f"[ok]({server}/ok) [gone]({server}/gone#part)\n\n![img]({server}/removed) <{server}/throttled>\n",
+        encoding="utf-8",
     )
     (tmp_path / "b.md").write_text(f"Again [gone]({server}/gone) and [[wikilink]].\n", encoding="utf-8")
 
@@ -216,7 +225,9 @@ def test_lnk011_reports_only_dead_urls_once_per_url(server, tmp_path):
     write_project(tmp_path, server)
     job = online_job(tmp_path)
     result = runner.run([str(tmp_path)], job, jobs=1)
-    found = sorted((f.display.rsplit("/", 1)[-1], d.line, d.column, d.message.split(":")[0]) for f, d in result.diagnostics)
+    found = sorted(
+        (f.display.rsplit("/", 1)[-1], d.line, d.column, d.message.split(":")[0]) for f, d in result.diagnostics
+    )
     gone_column = (tmp_path / "a.md").read_text(encoding="utf-8").index("[gone]") + 1
     assert found == [
         ("a.md", 1, gone_column, "Unreachable URL"),
@@ -246,7 +257,9 @@ def test_the_cache_file_lives_in_the_cache_dir_the_invoker_names(server, tmp_pat
     project.mkdir()
     cache_dir.parent.mkdir()
     write_project(project, server, cache_file="state/online.json")
-    job = runner.Job(overrides=cfg.Overrides(online=True), config_file=str(project / "omnilint.toml"), cache_dir=str(cache_dir))
+    job = runner.Job(
+        overrides=cfg.Overrides(online=True), config_file=str(project / "omnilint.toml"), cache_dir=str(cache_dir)
+    )
     runner.run([str(project)], job, jobs=1)
     assert (cache_dir / "state" / "online.json").is_file()
     assert not (project / ".omnilint_cache" / "state").exists()
@@ -261,7 +274,10 @@ def test_lnk011_is_off_without_online(server, tmp_path):
 
 
 def test_a_default_run_opens_no_socket(tmp_path, monkeypatch):
-    (tmp_path / "a.md").write_text("[x](https://example.com/page) ![](https://proxy-prod.omnivore-image-cache.app/0x0,sabc/https://e.com/a.png)\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "[x](https://example.com/page) ![](https://proxy-prod.omnivore-image-cache.app/0x0,sabc/https://e.com/a.png)\n",
+        encoding="utf-8",
+    )
 
     def no_network(*args, **kwargs):
         raise AssertionError("a socket was opened without --online")
@@ -564,8 +580,17 @@ def lnk011():
 
 @pytest.mark.parametrize(
     "value",
-    ["/etc/passwd", "../outside.json", ".omnilint_cache/../../x.json", "state/../../x.json", "state\\..\\..\\x.json",
-     "C:\\x.json", "\\\\host\\share\\x", "", "."],
+    [
+        "/etc/passwd",
+        "../outside.json",
+        ".omnilint_cache/../../x.json",
+        "state/../../x.json",
+        "state\\..\\..\\x.json",
+        "C:\\x.json",
+        "\\\\host\\share\\x",
+        "",
+        ".",
+    ],
 )
 def test_a_cache_file_outside_the_cache_folder_is_a_configuration_error(value):
     with pytest.raises(cfg.ConfigError, match="cache-file"):
@@ -587,8 +612,18 @@ def test_an_escaping_cache_file_through_the_cli_exits_2(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("timeout", -1), ("timeout", 0), ("concurrency", 100000), ("concurrency", 0), ("concurrency", 2.5), ("retries", -1),
-     ("per-host-rate", -2.0), ("cache-ttl", -5), ("allow-private-addresses", "yes"), ("timeout", "10")],
+    [
+        ("timeout", -1),
+        ("timeout", 0),
+        ("concurrency", 100000),
+        ("concurrency", 0),
+        ("concurrency", 2.5),
+        ("retries", -1),
+        ("per-host-rate", -2.0),
+        ("cache-ttl", -5),
+        ("allow-private-addresses", "yes"),
+        ("timeout", "10"),
+    ],
 )
 def test_out_of_range_lnk011_options_are_configuration_errors(key, value):
     with pytest.raises(cfg.ConfigError, match=key):
@@ -599,7 +634,7 @@ def test_only_the_invokers_config_may_allow_private_addresses(tmp_path):
     (tmp_path / "omnilint.toml").write_text("[rules.LNK011]\nallow-private-addresses = true\n", encoding="utf-8")
     options = cfg.rule_options(lnk011(), {"allow-private-addresses": True}, "--config omnilint.toml")
     assert options["allow-private-addresses"] is True
-    with pytest.raises(cfg.ConfigError, match="allow-private-addresses.*discovered"):
+    with pytest.raises(cfg.ConfigError, match=r"allow-private-addresses.*discovered"):
         cfg.ruleset(cfg.discover(tmp_path), cfg.Overrides(online=True))
 
 

@@ -97,7 +97,9 @@ def test_installed_plugin_rule_is_listed_and_runs(installed_plugin: Path, tmp_pa
 
 def test_plugin_rules_are_not_loaded_when_not_installed(tmp_path: Path):
     (tmp_path / "a.md").write_text("lorem ipsum\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "omnilint", "check", "a.md"], cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "omnilint", "check", "a.md"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert "LOREM001" not in proc.stdout
 
 
@@ -106,7 +108,9 @@ def test_local_plugin_named_on_the_command_line_or_in_the_invokers_config(tmp_pa
     (tmp_path / "mine.toml").write_text('plugins = ["my_rules.py"]\n', encoding="utf-8")
     (tmp_path / "a.md").write_text("lorem ipsum\n", encoding="utf-8")
     for given in (["--plugin", "my_rules.py"], ["--config", "mine.toml"]):
-        proc = subprocess.run([sys.executable, "-m", "omnilint", "check", *given, "a.md"], cwd=tmp_path, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "omnilint", "check", *given, "a.md"], cwd=tmp_path, capture_output=True, text=True
+        )
         assert "a.md:1:1: LOREM001" in proc.stdout, (given, proc.stderr)
 
 
@@ -114,14 +118,23 @@ def test_plugin_given_as_a_module_name_is_loaded(tmp_path: Path):
     (tmp_path / "lorem_rules_module.py").write_text(PLUGIN_RULE, encoding="utf-8")
     (tmp_path / "a.md").write_text("lorem ipsum\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-m", "omnilint", "check", "--plugin", "lorem_rules_module", "a.md"],
-                          cwd=tmp_path, capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "omnilint", "check", "--plugin", "lorem_rules_module", "a.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert "Traceback" not in proc.stderr and "a.md:1:1: LOREM001" in proc.stdout, proc.stderr
 
 
 def test_broken_plugin_is_a_clear_config_error(tmp_path: Path):
     (tmp_path / "a.md").write_text("x\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "omnilint", "check", "--plugin", "missing_rules.py", "a.md"],
-                          cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "omnilint", "check", "--plugin", "missing_rules.py", "a.md"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "plugin" in proc.stderr and "missing_rules.py: no such file" in proc.stderr

@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a git checkout"),
+    pytest.mark.skipif(
+        shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a git checkout"
+    ),
     pytest.mark.slow,
 ]
 
@@ -48,9 +50,8 @@ def sys_executable() -> str:
     return sys.executable
 
 
-ARTICLE = (
-    "---\ntitle: The same article\nurl: https://example.com/same\n---\n\n# The same article\n\n"
-    + "".join(f"Paragraph {i} of a saved article that three people exported, long enough to compare.\n\n" for i in range(6))
+ARTICLE = "---\ntitle: The same article\nurl: https://example.com/same\n---\n\n# The same article\n\n" + "".join(
+    f"Paragraph {i} of a saved article that three people exported, long enough to compare.\n\n" for i in range(6)
 )
 
 
@@ -67,7 +68,9 @@ def test_hooks_see_every_file_in_one_process_and_skip_excluded_ones(tmp_path: Pa
     env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"), GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t")
     base = [sys_executable(), "-m", "pre_commit", "try-repo", str(ROOT)]
 
-    check = subprocess.run([*base, "omnilint", "--all-files", "--verbose"], cwd=repo, env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        [*base, "omnilint", "--all-files", "--verbose"], cwd=repo, env=env, capture_output=True, text=True
+    )
     out = check.stdout
     assert check.returncode == 1, out + check.stderr
     duplicates = [line for line in out.splitlines() if "DUP003" in line]

@@ -10,6 +10,7 @@ Profiles: `ci` by default; OMNILINT_HYPOTHESIS=long for the long run by hand.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -92,7 +93,7 @@ def traced_fix(text: str, rules: engine.RuleList = ALL_RULES, unsafe: bool = Fal
     applied_ids = {id(d) for d in result.applied}
     steps = [
         Step(before, after, found, [d for d in found if id(d) in applied_ids])
-        for (before, found), (after, _) in zip(chain, chain[1:])
+        for (before, found), (after, _) in itertools.pairwise(chain)
         if after != before  # a pass whose every fix was refused changed nothing
     ]
     return result, steps
@@ -140,7 +141,9 @@ def test_a_file_with_any_bytes_is_checked_or_reported(data: bytes):
             assert (runner.IO_CODE in codes) == _undecodable(data), codes
             if mode == "fix" and result.new_text is not None:
                 # What would be written is what the fixer produced, BOM and all.
-                assert encode(result.new_text, result.bom).startswith(b"\xef\xbb\xbf") == data.startswith(b"\xef\xbb\xbf")
+                assert encode(result.new_text, result.bom).startswith(b"\xef\xbb\xbf") == data.startswith(
+                    b"\xef\xbb\xbf"
+                )
         assert path.read_bytes() == data  # processing never writes
 
 
@@ -159,7 +162,10 @@ def _undecodable(data: bytes) -> bool:
 @example("a.\r \nb\n\n- c \r", False)  # found by the fuzzer: a refused fix once banned its twins
 @example("A\r\n\r\n\r\nB  \r\n", False)
 @example("---\ntitle: |\n  x\n---\n\n\n# T\n", True)
-@example("[](https://proxy-demo.omnivore-image-cache.app/10x10,sx/data:image/svg+xml,%3Csvg%3E) [Read Original](https://examp]le.com/0)\n", False)  # urlsplit's ValueError once crashed LNK010
+@example(
+    "[](https://proxy-demo.omnivore-image-cache.app/10x10,sx/data:image/svg+xml,%3Csvg%3E) [Read Original](https://examp]le.com/0)\n",
+    False,
+)  # urlsplit's ValueError once crashed LNK010
 def test_fix_is_idempotent(text: str, unsafe: bool):
     once = engine.fix(text, ALL_RULES, PATH, unsafe)
     no_crash(once.remaining)
@@ -186,7 +192,7 @@ def assert_line_endings_survive(before: str, after: str) -> None:
     styles = [nl for nl in ("\r\n", "\n", "\r") if _count_newlines(before)[nl]]
     if len(styles) == 1:
         counts = _count_newlines(after)
-        assert set(k for k, v in counts.items() if v) <= set(styles), (styles, counts)
+        assert {k for k, v in counts.items() if v} <= set(styles), (styles, counts)
 
 
 def _count_newlines(text: str) -> Counter:
@@ -380,7 +386,9 @@ def _removal_allowed(step: Step, start: int, end: int) -> bool:
 def _block_words(node) -> list[str]:
     """The words a reader sees in a paragraph or heading: its inline pieces joined as rendered
     (a link inside a word does not split it, which matters in CJK text), line breaks as spaces."""
-    pieces = [n.value if n.kind in _VISIBLE else " " for n in node.walk() if n.kind in _VISIBLE or n.kind in _BREAK_KINDS]
+    pieces = [
+        n.value if n.kind in _VISIBLE else " " for n in node.walk() if n.kind in _VISIBLE or n.kind in _BREAK_KINDS
+    ]
     return _tokens("".join(pieces))
 
 
@@ -481,7 +489,7 @@ def assert_no_paragraph_lost(step: Step) -> None:
             words = _block_words(node)
             codes = sorted({d.code for d in step.applied if d.fix.applicability == Applicability.SAFE})  # type: ignore[union-attr]
             assert _equal_copy_kept(words, after_doc) or set(words) <= front, (
-                f"the safe fix of {codes} removed {step.before[node.start:node.end]!r}, which has no equal copy that stays"
+                f"the safe fix of {codes} removed {step.before[node.start : node.end]!r}, which has no equal copy that stays"
             )
             continue
         if kept(words):
@@ -489,7 +497,7 @@ def assert_no_paragraph_lost(step: Step) -> None:
         for start, end, line_words in _line_tokens(node, step.before):
             assert kept(line_words) or _removal_allowed(step, start, end), (
                 f"{sorted({d.code for d in step.applied})} removed {step.before[start:end]!r}"
-                f" of the paragraph {step.before[node.start:node.end]!r}"
+                f" of the paragraph {step.before[node.start : node.end]!r}"
             )
 
 

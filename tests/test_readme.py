@@ -34,4 +34,6 @@ if __name__ == "__main__":
 
     if "--update" in sys.argv:
         text = README.read_text(encoding="utf-8")
-        README.write_text(BLOCK.sub(lambda m: f"<!-- rules:start -->\n{current_table()}\n<!-- rules:end -->", text), encoding="utf-8")
+        README.write_text(
+            BLOCK.sub(lambda m: f"<!-- rules:start -->\n{current_table()}\n<!-- rules:end -->", text), encoding="utf-8"
+        )

@@ -51,8 +51,7 @@ OFFLINE_ONLY = {code for code, rule in RULES.items() if rule.enabled_by == "onli
 # Cases whose current behaviour is wrong, recorded as found (the snapshot pins today's output)
 # and marked here until the rule is mended: (check, CODE, case) -> what is wrong.
 # A check is one of "good-is-clean", "bad-is-found", "fix-is-idempotent", "fix-as-expected".
-KNOWN_WRONG: dict[tuple[str, str, str], str] = {
-}
+KNOWN_WRONG: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass(frozen=True)

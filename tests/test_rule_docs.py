@@ -34,8 +34,12 @@ def _example_options(rule) -> dict | None:
 def test_bad_example_is_reported_and_good_is_not(rule):
     bad, good = docstring_examples(rule)
     options = _example_options(rule)
-    assert any(d.code == rule.code for d in lint(bad, rule.code, options=options)), f"{rule.code}: bad example not reported"
-    assert not [d for d in lint(good, rule.code, options=options) if d.code == rule.code], f"{rule.code}: good example reported"
+    assert any(d.code == rule.code for d in lint(bad, rule.code, options=options)), (
+        f"{rule.code}: bad example not reported"
+    )
+    assert not [d for d in lint(good, rule.code, options=options) if d.code == rule.code], (
+        f"{rule.code}: good example reported"
+    )
 
 
 @pytest.mark.parametrize("rule", [r for r in PER_FILE if r.fixable], ids=lambda r: r.code)
@@ -48,7 +52,9 @@ def test_fix_of_bad_example_is_clean_and_idempotent(rule):
     assert fix(result.text, rule.code, unsafe=True).text == result.text
 
 
-@pytest.mark.parametrize("rule", [r for r in PER_FILE if r.fixable in (Fixable.SAFE, Fixable.UNSAFE)], ids=lambda r: r.code)
+@pytest.mark.parametrize(
+    "rule", [r for r in PER_FILE if r.fixable in (Fixable.SAFE, Fixable.UNSAFE)], ids=lambda r: r.code
+)
 def test_fixes_on_bad_example_have_the_applicability_the_rule_declares(rule):
     bad, _ = docstring_examples(rule)
     fixes = [d.fix for d in lint(bad, rule.code, options=_example_options(rule)) if d.code == rule.code and d.fix]

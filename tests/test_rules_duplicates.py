@@ -28,7 +28,10 @@ def test_seed_run_of_four_paragraphs_is_one_finding_on_the_copy_without_links():
     assert (d.line, d.end_line) == (31, 37)
     assert d.fix is not None and d.fix.applicability == "safe"
     # The message says what the fix removes and what it keeps.
-    assert "removes the 1st copy of '美国国防部高级别官员与中国对等官员进行会…' at lines 31–37; keeps lines 41–47" in d.message
+    assert (
+        "removes the 1st copy of '美国国防部高级别官员与中国对等官员进行会…' at lines 31–37; keeps lines 41–47"
+        in d.message
+    )
     assert d.fix.message.startswith("Remove the 1st copy of '美国国防部")
 
 
@@ -248,7 +251,9 @@ def test_looks_like_code_heuristic():
     assert looks_like_code("if (list1Pointer.val &gt;&#x3D; list2Pointer.val){")
     assert looks_like_code("&#x60;&#x60;&#x60;python\nprint(1)\n&#x60;&#x60;&#x60;")
     assert looks_like_code("const u = new URLSearchParams(myParams).toString();")
-    assert not looks_like_code("在周四的视频会议上，美国参谋长联席会议主席、空军上将布朗(CQ Brown Jr.)和中国人民解放军讨论了问题。")
+    assert not looks_like_code(
+        "在周四的视频会议上，美国参谋长联席会议主席、空军上将布朗(CQ Brown Jr.)和中国人民解放军讨论了问题。"
+    )
     assert not looks_like_code("The research tested ~70 open-source implementations (e.g., fasthttp, lighttpd).")
 
 
@@ -309,7 +314,9 @@ def test_near_duplicate_cjk():
 
 def test_near_duplicate_candidates_are_bounded_on_large_files():
     # 2,000 near-identical rows would be two million pairs; each block meets a bounded few.
-    text = "".join(f"Entry number {i} of the long list of very similar paragraphs in this file.\n\n" for i in range(2000))
+    text = "".join(
+        f"Entry number {i} of the long list of very similar paragraphs in this file.\n\n" for i in range(2000)
+    )
     seq = [e for e in entries(Document(text), 0) if e.key]
     for e in seq:
         e.tokens = tokens(e.text)

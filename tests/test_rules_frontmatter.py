@@ -188,7 +188,6 @@ def test_fm003_nested_duplicates_are_found():
 # -- FM004 block scalars -------------------------------------------------------
 
 
-
 def test_fm004_on_the_seed_title_and_author():
     text = SEED.read_text(encoding="utf-8")
     lines = [d.line for d in found(text, "FM004")]

@@ -166,7 +166,9 @@ class TestProxiedImage:
         assert not result.rejected
 
     def test_query_with_escaped_ampersand_and_equals(self):
-        text = f"![]({PROXY}https:&#x2F;&#x2F;i0.wp.com&#x2F;a.com&#x2F;image.png?resize&#x3D;840%2C459&amp;ssl&#x3D;1)\n"
+        text = (
+            f"![]({PROXY}https:&#x2F;&#x2F;i0.wp.com&#x2F;a.com&#x2F;image.png?resize&#x3D;840%2C459&amp;ssl&#x3D;1)\n"
+        )
         assert fix(text, "LNK002").text == "![](https://i0.wp.com/a.com/image.png?resize=840%2C459&ssl=1)\n"
 
     def test_collapsed_scheme_slashes_are_repaired(self):
@@ -185,7 +187,7 @@ class TestProxiedImage:
         assert fix(text, "LNK002").text == "![](<https://e.com/my image.png>)\n"
 
     def test_reference_definition_is_fixed_in_place(self):
-        text = f"![chart][c]\n\n[c]: {PROXY}https://e.com/c.png \"Chart\"\n"
+        text = f'![chart][c]\n\n[c]: {PROXY}https://e.com/c.png "Chart"\n'
         assert fix(text, "LNK002").text == '![chart][c]\n\n[c]: https://e.com/c.png "Chart"\n'
 
     def test_autolink(self):
@@ -201,7 +203,10 @@ class TestEscapedUrl:
         (d,) = only(text, "LNK003")  # one finding per document (issue 14), both URLs in its data
         assert d.fix.preserves_render and d.data["count"] == 2 and len(d.fix.edits) == 2
         result = fix(text, "LNK003")
-        assert result.text == "NASA’s [Jet Propulsion Laboratory](https://jpl.nasa.gov/) and [q](https://e.com/?a=1&b=2).\n"
+        assert (
+            result.text
+            == "NASA’s [Jet Propulsion Laboratory](https://jpl.nasa.gov/) and [q](https://e.com/?a=1&b=2).\n"
+        )
         assert render_html(result.text) == render_html(text)
 
     def test_references_that_would_break_the_destination_are_kept(self):
@@ -304,7 +309,9 @@ class TestUndefinedReference:
         assert not only(text, "LNK007")
 
     def test_text_between_escaped_fences_is_code(self):
-        text = "&#x60;&#x60;&#x60;\nconst [error, data] = f();\nvalue [a][b] here\n&#x60;&#x60;&#x60;\n\nProse [a][b].\n"
+        text = (
+            "&#x60;&#x60;&#x60;\nconst [error, data] = f();\nvalue [a][b] here\n&#x60;&#x60;&#x60;\n\nProse [a][b].\n"
+        )
         assert [d.line for d in only(text, "LNK007")] == [6]
 
 
@@ -322,7 +329,10 @@ class TestUnusedDefinition:
         assert found[0].fix.applicability is Applicability.UNSAFE and found[1].fix is None
         assert found[0].fix.message == "Remove the unused definition `[2]: https://e.com/2`"
         result = fix(text, "LNK008", unsafe=True)
-        assert result.text == "Used [a][1] and note[^used].\n\n[1]: https://e.com/1\n\n[^used]: Yes.\n\n[^old]: Nothing points here.\n"
+        assert (
+            result.text
+            == "Used [a][1] and note[^used].\n\n[1]: https://e.com/1\n\n[^used]: Yes.\n\n[^old]: Nothing points here.\n"
+        )
 
     def test_shortcut_collapsed_and_image_uses_count(self):
         text = "[a] [B][] ![c][C]\n\n[a]: /a\n[b]: /b\n[c]: /c.png\n"
@@ -416,7 +426,9 @@ class TestTrackingUrl:
 
 
 def test_fixing_everything_is_idempotent_and_rejects_nothing():
-    text = OMNIVORE_HEAD + "\n" + ESCAPED_ARTICLE.split("\n", 1)[1] + f"\n![]({PROXY}https:&#x2F;&#x2F;e.com&#x2F;a.png)\n"
+    text = (
+        OMNIVORE_HEAD + "\n" + ESCAPED_ARTICLE.split("\n", 1)[1] + f"\n![]({PROXY}https:&#x2F;&#x2F;e.com&#x2F;a.png)\n"
+    )
     result = fix(text, "LNK", unsafe=True)
     assert not result.rejected
     assert fix(result.text, "LNK", unsafe=True).text == result.text

@@ -38,8 +38,18 @@ SOURCES = sorted([*(ROOT / "omnilint").rglob("*.py"), *(ROOT / "rules").rglob("*
 
 _RECORDING: list[tuple[str, tuple]] | None = None
 _IGNORED_THREADS: set[int] = set()
-_WATCHED = ("open", "os.scandir", "os.listdir", "socket.__new__", "socket.connect", "socket.getaddrinfo",
-            "socket.gethostbyname", "socket.sendto", "http.client.connect", "urllib.Request")
+_WATCHED = (
+    "open",
+    "os.scandir",
+    "os.listdir",
+    "socket.__new__",
+    "socket.connect",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.sendto",
+    "http.client.connect",
+    "urllib.Request",
+)
 
 
 def _hook(event: str, args: tuple) -> None:
@@ -52,7 +62,7 @@ sys.addaudithook(_hook)  # cannot be removed; it records only inside `recorded()
 
 @contextmanager
 def recorded():
-    global _RECORDING
+    global _RECORDING  # noqa: PLW0603 - an audit hook cannot be removed: this is its only switch
     events: list[tuple[str, tuple]] = []
     _RECORDING = events
     try:
@@ -84,8 +94,19 @@ def omnilint(monkeypatch, capsys):
 
 # -- YAML and code execution -----------------------------------------------------------------
 
-UNSAFE_YAML_NAMES = {"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader", "unsafe_load",
-                     "full_load", "unsafe_load_all", "full_load_all", "load_all"}
+UNSAFE_YAML_NAMES = {
+    "Loader",
+    "UnsafeLoader",
+    "FullLoader",
+    "CLoader",
+    "CUnsafeLoader",
+    "CFullLoader",
+    "unsafe_load",
+    "full_load",
+    "unsafe_load_all",
+    "full_load_all",
+    "load_all",
+}
 YAML_CALLS = {"load", "compose", "compose_all", "parse", "scan", "load_all"}
 
 
@@ -95,14 +116,23 @@ def _yaml_problems(path: Path) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in UNSAFE_YAML_NAMES and _is_yaml(node.value):
             problems.append(f"{path.name}:{node.lineno}: yaml.{node.attr}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in YAML_CALLS and _is_yaml(node.func.value):
-            loader = next((k.value for k in node.keywords if k.arg == "Loader"), node.args[1] if len(node.args) > 1 else None)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in YAML_CALLS
+            and _is_yaml(node.func.value)
+        ):
+            loader = next(
+                (k.value for k in node.keywords if k.arg == "Loader"), node.args[1] if len(node.args) > 1 else None
+            )
             if loader is None or "Safe" not in ast.unparse(loader):
                 problems.append(f"{path.name}:{node.lineno}: {ast.unparse(node.func)} without a safe Loader")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec"):
             problems.append(f"{path.name}:{node.lineno}: {node.func.id}()")
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            names = [a.name for a in node.names] + (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            )
             bad = [n for n in names if n.split(".")[0] in ("pickle", "marshal", "shelve", "dill", "cloudpickle")]
             problems.extend(f"{path.name}:{node.lineno}: imports {n}" for n in bad)
         if isinstance(node, ast.keyword) and node.arg == "typ" and "unsafe" in ast.unparse(node.value):
@@ -180,7 +210,14 @@ def test_link_resolution_and_fixes_never_touch_files_outside_the_project(omnilin
     with recorded() as events:
         omnilint("check", "--select", "ALL", "--no-cache", ".", cwd=project)
         omnilint("fix", "--write", "--unsafe-fixes", "--select", "ALL", "--no-cache", ".", cwd=project)
-    touched = [(e, a[0]) for e, a in events if e in ("open", "os.scandir", "os.listdir") and a and isinstance(a[0], (str, bytes, os.PathLike)) and _inside(os.fsdecode(a[0]), outside)]
+    touched = [
+        (e, a[0])
+        for e, a in events
+        if e in ("open", "os.scandir", "os.listdir")
+        and a
+        and isinstance(a[0], (str, bytes, os.PathLike))
+        and _inside(os.fsdecode(a[0]), outside)
+    ]
     assert not touched, touched
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in outside.rglob("*") if p.is_file()}
     assert after == before
@@ -189,13 +226,18 @@ def test_link_resolution_and_fixes_never_touch_files_outside_the_project(omnilin
         target = node.url.split("#")[0]
         if target and "://" not in target and not target.startswith("/"):
             resolved = os.path.normpath(os.path.join(project / "notes", target))
-            assert _inside(resolved, project) or target in _original_destinations(), f"a fix points out of the project: {target}"
+            assert _inside(resolved, project) or target in _original_destinations(), (
+                f"a fix points out of the project: {target}"
+            )
 
 
 def _original_destinations() -> set[str]:
     return {
-        "../../outside/secret.md", "../../outside/attachments/img.png", "../../outside/note",
-        "../../../../../../../../etc/passwd", "../../outside/attachments/missing.png",
+        "../../outside/secret.md",
+        "../../outside/attachments/img.png",
+        "../../outside/note",
+        "../../../../../../../../etc/passwd",
+        "../../outside/attachments/missing.png",
     }
 
 
@@ -248,9 +290,13 @@ def _linky_vault(folder: Path, base: str, files: int = 3, only_local: bool = Fal
     """Notes linking to `base` (a loopback server) and, unless `only_local`, to hosts elsewhere:
     the runs that may really connect (--online) use only the loopback links."""
     for i in range(files):
-        elsewhere = "" if only_local else (
-            f" <https://example.invalid/x{i}>\n\n"
-            f"![img](https://proxy-prod.omnivore-image-cache.app/0x0,sabc/https://example.com/{i}.png)"
+        elsewhere = (
+            ""
+            if only_local
+            else (
+                f" <https://example.invalid/x{i}>\n\n"
+                f"![img](https://proxy-prod.omnivore-image-cache.app/0x0,sabc/https://example.com/{i}.png)"
+            )
         )
         (folder / f"n{i}.md").write_text(f"# Note {i}\n\n[gone]({base}/gone/{i}) [ok]({base}/ok){elsewhere}\n")
 
@@ -258,8 +304,13 @@ def _linky_vault(folder: Path, base: str, files: int = 3, only_local: bool = Fal
 def test_no_socket_is_opened_without_online(omnilint, tmp_path: Path, local_server: str):
     _linky_vault(tmp_path, local_server)
     with recorded() as events:
-        for args in (["check"], ["check", "--select", "ALL"], ["check", "--extend-select", "LNK"],
-                     ["fix", "--select", "ALL", "--unsafe-fixes"], ["fix", "--write", "--select", "ALL"]):
+        for args in (
+            ["check"],
+            ["check", "--select", "ALL"],
+            ["check", "--extend-select", "LNK"],
+            ["fix", "--select", "ALL", "--unsafe-fixes"],
+            ["fix", "--write", "--select", "ALL"],
+        ):
             omnilint(*args, "--no-cache", ".", cwd=tmp_path)
     assert not network_events(events), network_events(events)[:5]
 
@@ -302,7 +353,9 @@ def test_no_socket_in_worker_processes_either(tmp_path: Path):
     log = tmp_path / "sockets.log"
     proc = subprocess.run(
         [sys.executable, "-c", NO_SOCKETS, str(log), "check", "--select", "ALL", "--jobs", "2", "--no-cache", "."],
-        cwd=vault, capture_output=True, text=True,
+        cwd=vault,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert not log.exists(), log.read_text()
@@ -317,7 +370,15 @@ def test_code_in_the_scanned_folder_never_runs(tmp_path: Path):
     vault = tmp_path / "vault"
     vault.mkdir()
     marker = tmp_path / "PWNED"
-    for name in ("yaml.py", "pyromark.py", "omnilint_plugin.py", "conftest.py", "rules.py", "plugin.py", "sitecustomize.py"):
+    for name in (
+        "yaml.py",
+        "pyromark.py",
+        "omnilint_plugin.py",
+        "conftest.py",
+        "rules.py",
+        "plugin.py",
+        "sitecustomize.py",
+    ):
         (vault / name).write_text(EVIL.format(marker=str(marker)))
     (vault / "rules").mkdir()
     (vault / "rules" / "__init__.py").write_text(EVIL.format(marker=str(marker)))
@@ -345,8 +406,12 @@ def test_a_plugin_the_invoker_names_is_loaded(tmp_path: Path):
         (folder / "mine.toml").write_text('plugins = ["my_rules.py"]\n')
         (folder / "note.md").write_text("Text\n")
         given = ["--plugin", "my_rules.py"] if how == "--plugin" else ["--config", "mine.toml"]
-        proc = subprocess.run([sys.executable, "-m", "omnilint", "check", "--no-cache", *given, "."],
-                              cwd=folder, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "omnilint", "check", "--no-cache", *given, "."],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert marker.exists(), how
 
@@ -355,7 +420,7 @@ def test_a_plugin_the_invoker_names_is_loaded(tmp_path: Path):
 
 ESC = "\x1b]0;owned\x07\x1b[2J\x1b[31m"
 EVIL_DOC = (
-    f"---\ntitle: \"x{ESC}\"\ntitle: dup\n\"k{ESC}\": 1\n\"k{ESC}\": 2\nbad: [\x1b\n---\n"
+    f'---\ntitle: "x{ESC}"\ntitle: dup\n"k{ESC}": 1\n"k{ESC}": 2\nbad: [\x1b\n---\n'
     f"# Title {ESC}\n\n[{ESC}]() [x](https://omnivore.app/me/{ESC}) ![{ESC}](https://proxy-prod.omnivore-image-cache.app/0x0,s/x{ESC})\n\n"
     f"Text\x9b31m with C1 and \u202e bidi  \n\n[^{ESC}]\n"
 )
@@ -375,7 +440,9 @@ def test_control_characters_from_files_never_reach_the_output_raw(omnilint, tmp_
     assert not RAW_CONTROL.findall(out), sorted(set(RAW_CONTROL.findall(out)))
     lines = out.splitlines()
     if output_format == "github":
-        assert lines and all(line.startswith("::") for line in lines), [line for line in lines if not line.startswith("::")]
+        assert lines and all(line.startswith("::") for line in lines), [
+            line for line in lines if not line.startswith("::")
+        ]
     if output_format in ("json", "sarif"):
         json.loads(out)
 

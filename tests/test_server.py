@@ -30,6 +30,7 @@ class Session:
 
     async def diagnostics(self, uri: str, version: int | None, predicate=lambda ds: True) -> list:
         """Wait for a publish of `uri` at `version` that satisfies `predicate`."""
+
         async def wait():
             while True:
                 found = self.published.get(uri)
@@ -56,11 +57,16 @@ async def start(workspace: Path) -> Session:
         session.changed.set()
 
     await client.start_io(sys.executable, "-m", "omnilint", "server", cwd=str(workspace))
-    await asyncio.wait_for(client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(),
-        root_uri=workspace.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="vault")],
-    )), TIMEOUT)
+    await asyncio.wait_for(
+        client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                root_uri=workspace.as_uri(),
+                workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="vault")],
+            )
+        ),
+        TIMEOUT,
+    )
     client.initialized(types.InitializedParams())
     return session
 
@@ -73,8 +79,11 @@ async def stop(session: Session) -> None:
 
 def open_document(session: Session, path: Path, text: str, version: int = 1) -> str:
     uri = path.as_uri()
-    session.client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=version, text=text)))
+    session.client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=version, text=text)
+        )
+    )
     return uri
 
 
@@ -93,7 +102,7 @@ def apply_edits(text: str, edits) -> str:
         return sum(len(x) for x in lines[: pos.line]) + chars
 
     for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text
 
 
@@ -121,21 +130,34 @@ def test_a_real_client_gets_diagnostics_actions_updates_and_formatting(vault: Pa
 
         # A quick fix for LNK001 on line 15, applied as the editor would.
         line15 = types.Range(start=types.Position(line=14, character=0), end=types.Position(line=14, character=5))
-        actions = await asyncio.wait_for(session.client.text_document_code_action_async(types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), range=line15,
-            context=types.CodeActionContext(diagnostics=[]))), TIMEOUT)
+        actions = await asyncio.wait_for(
+            session.client.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    range=line15,
+                    context=types.CodeActionContext(diagnostics=[]),
+                )
+            ),
+            TIMEOUT,
+        )
         titles = [a.title for a in actions]
-        quick = next(a for a in actions if "LNK001" in a.title and a.kind == types.CodeActionKind.QuickFix
-                     and not a.title.startswith("Disable"))
+        quick = next(
+            a
+            for a in actions
+            if "LNK001" in a.title and a.kind == types.CodeActionKind.QuickFix and not a.title.startswith("Disable")
+        )
         assert any(t == "Disable LNK001 for this line" for t in titles)
         assert any(a.kind == "source.fixAll.omnilint" for a in actions), titles
         fixed = apply_edits(text, quick.edit.changes[uri])
         assert "[Read on Omnivore]" not in fixed and fixed != text
 
         # The edited text comes back as a change; the diagnostics follow with the new version.
-        session.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)]))
+        session.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+            )
+        )
         after = await session.diagnostics(uri, 2)
         assert ("LNK001", 15) not in {(d.code, d.range.start.line + 1) for d in after}
 
@@ -143,9 +165,13 @@ def test_a_real_client_gets_diagnostics_actions_updates_and_formatting(vault: Pa
         end = len(fixed.splitlines()) - 1
         typing = types.TextDocumentContentChangePartial(
             range=types.Range(start=types.Position(line=end, character=0), end=types.Position(line=end, character=0)),
-            text="Typed text.   \n")
-        session.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3), content_changes=[typing]))
+            text="Typed text.   \n",
+        )
+        session.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3), content_changes=[typing]
+            )
+        )
         typed = await session.diagnostics(uri, 3, lambda ds: any(d.code == "FMT001" for d in ds))
         current = apply_edits(fixed, [types.TextEdit(range=typing.range, new_text=typing.text)])
         assert any(d.code == "FMT001" and d.range.start.line == end for d in typed)
@@ -153,8 +179,15 @@ def test_a_real_client_gets_diagnostics_actions_updates_and_formatting(vault: Pa
         # Formatting: the same text `fix --format`'s formatter gives, as edits.
         from omnilint import format as formatting
 
-        edits = await asyncio.wait_for(session.client.text_document_formatting_async(types.DocumentFormattingParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), options=types.FormattingOptions(tab_size=2, insert_spaces=True))), TIMEOUT)
+        edits = await asyncio.wait_for(
+            session.client.text_document_formatting_async(
+                types.DocumentFormattingParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    options=types.FormattingOptions(tab_size=2, insert_spaces=True),
+                )
+            ),
+            TIMEOUT,
+        )
         expected = formatting.format_document(current, formatting.Style())
         if expected.problem:
             assert not edits and any("not formatted" in m for m in session.messages)
@@ -188,11 +221,19 @@ def test_bad_input_never_kills_the_server(vault: Path):
         uri = open_document(session, vault / "seed.md", "# Title\n\nText  \n")
         await session.diagnostics(uri, 1)
         # A change whose positions are far outside the document and inside a surrogate pair.
-        session.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangePartial(
-                range=types.Range(start=types.Position(line=999, character=999), end=types.Position(line=1000, character=5)),
-                text="😀 more  ")]))
+        session.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            start=types.Position(line=999, character=999), end=types.Position(line=1000, character=5)
+                        ),
+                        text="😀 more  ",
+                    )
+                ],
+            )
+        )
         # A document of 2 MB, and one whose file was deleted while open.
         big = "Line of text. " * 150_000
         big_uri = open_document(session, vault / "big.md", big)
@@ -203,10 +244,18 @@ def test_bad_input_never_kills_the_server(vault: Path):
         gone.unlink()
         await session.diagnostics(gone_uri, 1)
         # A code action for a document the server never saw, and for a range past the end.
-        answer = await asyncio.wait_for(session.client.text_document_code_action_async(types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=(vault / "never.md").as_uri()),
-            range=types.Range(start=types.Position(line=5000, character=0), end=types.Position(line=5001, character=0)),
-            context=types.CodeActionContext(diagnostics=[]))), TIMEOUT)
+        answer = await asyncio.wait_for(
+            session.client.text_document_code_action_async(
+                types.CodeActionParams(
+                    text_document=types.TextDocumentIdentifier(uri=(vault / "never.md").as_uri()),
+                    range=types.Range(
+                        start=types.Position(line=5000, character=0), end=types.Position(line=5001, character=0)
+                    ),
+                    context=types.CodeActionContext(diagnostics=[]),
+                )
+            ),
+            TIMEOUT,
+        )
         assert not answer
         # Still alive: a new document is linted.
         alive = open_document(session, vault / "alive.md", "alive  \n")

@@ -80,8 +80,14 @@ def test_a_check_writes_nothing_outside_the_project(tmp_path: Path):
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
     env.pop("PYTHONPYCACHEPREFIX", None)
-    done = subprocess.run([sys.executable, "-m", "omnilint", "check", "note.md"], cwd=project, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "omnilint", "check", "note.md"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     assert not any(home.rglob("*")), sorted(home.rglob("*"))
     made = {p.relative_to(project).parts[0] for p in project.rglob("*")}

@@ -45,7 +45,9 @@ def database(cache_dir: Path) -> Path:
 
 def rows(db: Path) -> list[tuple]:
     with closing(sqlite3.connect(db)) as connection:
-        return connection.execute("SELECT path, relpath, size, mtime, ctime, sha, diagnostics, facts FROM files").fetchall()
+        return connection.execute(
+            "SELECT path, relpath, size, mtime, ctime, sha, diagnostics, facts FROM files"
+        ).fetchall()
 
 
 def run(root: Path, cache_dir: Path | None, mode: str = "check", write: bool = False) -> runner.RunResult:
@@ -100,7 +102,9 @@ def test_an_unchanged_file_is_served_without_reading_it(vault: Path, tmp_path: P
     assert report(warm) == report(cold) == report(run(vault, None))
 
 
-def test_a_file_edited_at_the_same_size_with_its_mtime_set_back_is_linted_again(vault: Path, tmp_path: Path, no_racy_window):
+def test_a_file_edited_at_the_same_size_with_its_mtime_set_back_is_linted_again(
+    vault: Path, tmp_path: Path, no_racy_window
+):
     """ctime is part of the key: it cannot be set back, so restoring the mtime does not hide an edit."""
     cache_dir = tmp_path / "cache"
     run(vault, cache_dir)
@@ -150,7 +154,11 @@ def test_every_field_of_a_finding_survives_the_database(tmp_path: Path):
     assert fresh.scope(cfg.ruleset(cfg.Settings(tmp_path))) == scope
     entry = fresh.load(scope, "/v/a.md", "a.md", "0" * 32)
     assert entry is not None
-    assert entry.diagnostics == [d, plain] and entry.facts == {"LNK006": '{"a":[1,2]}'} and entry.corpus_rules == ["LNK006"]
+    assert (
+        entry.diagnostics == [d, plain]
+        and entry.facts == {"LNK006": '{"a":[1,2]}'}
+        and entry.corpus_rules == ["LNK006"]
+    )
     assert fresh.load(scope, "/v/a.md", "a.md", "1" * 32) is None, "another content hash is a miss"
     assert fresh.load(scope, "/v/a.md", "b.md", "0" * 32) is None, "another relative path is a miss"
 
@@ -256,7 +264,9 @@ def test_a_database_of_another_application_is_left_alone(tmp_path: Path):
     assert db.read_bytes() == before
 
 
-def test_a_database_locked_by_another_process_means_no_writes_and_the_run_goes_on(vault: Path, tmp_path: Path, monkeypatch):
+def test_a_database_locked_by_another_process_means_no_writes_and_the_run_goes_on(
+    vault: Path, tmp_path: Path, monkeypatch
+):
     monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.2)
     cache_dir = tmp_path / "cache"
     run(vault, cache_dir)
@@ -286,7 +296,12 @@ def test_a_forged_entry_never_supplies_an_edit_to_fix_write(tmp_path: Path):
     forged = json.loads(diagnostics)
     assert forged, "the entry should hold the FMT001 finding"
     for row in forged:  # an in-range edit that writes the forger's text
-        row[result_cache.PACKED_FIELDS.index("fix")] = ["safe", "Remove trailing whitespace", False, [[0, 0, "INJECTED by the cache\n"]]]
+        row[result_cache.PACKED_FIELDS.index("fix")] = [
+            "safe",
+            "Remove trailing whitespace",
+            False,
+            [[0, 0, "INJECTED by the cache\n"]],
+        ]
     with closing(sqlite3.connect(db)) as connection, connection:
         connection.execute("UPDATE files SET diagnostics = ? WHERE path = ?", (json.dumps(forged), path))
     done = omnilint("fix", "--write", ".", cwd=vault)
@@ -336,8 +351,13 @@ def test_concurrent_runs_on_one_cache_agree_and_leave_it_whole(tmp_path: Path, m
     cache_dir = tmp_path / "cache"
     command = [sys.executable, "-m", "omnilint", "check", "vault", "--output-format", "json", "--cache-dir",
                str(cache_dir), "-j2", "--plugin", PLUGIN_FILE]  # fmt: skip
-    expected = subprocess.run([*command[:7], "--no-cache", *command[9:]], cwd=tmp_path, capture_output=True, text=True, check=False)
-    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    expected = subprocess.run(
+        [*command[:7], "--no-cache", *command[9:]], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    runs = [
+        subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     outputs = [p.communicate(timeout=TIMEOUT) for p in runs]
     for out, err in outputs:
         assert out == expected.stdout and "Traceback" not in err and "not using the cache" not in err, err
@@ -481,15 +501,33 @@ def test_damaged_corpus_results_are_a_miss(tmp_path: Path, monkeypatch):
     cold = run(vault, cache_dir)
     with closing(sqlite3.connect(database(cache_dir))) as connection, connection:
         assert connection.execute("SELECT count(*) FROM corpus").fetchone()[0] > 0
-        connection.execute("UPDATE corpus SET body = ?", ('[["elsewhere.md"],[0]]\x00[["X1","x","m",0,0,"error",1,1,1,1,null,null,null]]',))
+        connection.execute(
+            "UPDATE corpus SET body = ?",
+            ('[["elsewhere.md"],[0]]\x00[["X1","x","m",0,0,"error",1,1,1,1,null,null,null]]',),
+        )
     assert report(run(vault, cache_dir)) == report(cold)
 
 
 def test_corpus_findings_survive_their_stored_form():
     a = Diagnostic("LNK005", "missing-local-target", "No file 'x.png'", 3, 9, Severity.WARNING, None, 1, 4, 1, 10)
-    b = Diagnostic("DUP003", "duplicate-document", "Same as b.md", 0, 0, Severity.WARNING, None, 1, 1, 1, 1, {"cluster": ["a.md", "b.md"]})
+    b = Diagnostic(
+        "DUP003",
+        "duplicate-document",
+        "Same as b.md",
+        0,
+        0,
+        Severity.WARNING,
+        None,
+        1,
+        1,
+        1,
+        1,
+        {"cluster": ["a.md", "b.md"]},
+    )
     found = [("notes/a.md", a), ("b 中文.md", b), ("notes/a.md", b)]
-    assert result_cache.unpack_corpus_findings(result_cache.pack_corpus_findings(found), result_cache.Strings()) == found
+    assert (
+        result_cache.unpack_corpus_findings(result_cache.pack_corpus_findings(found), result_cache.Strings()) == found
+    )
     assert result_cache.unpack_corpus_findings(result_cache.pack_corpus_findings([]), result_cache.Strings()) == []
 
 

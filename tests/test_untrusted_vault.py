@@ -104,7 +104,11 @@ def test_a_fifo_and_a_link_to_dev_zero_are_reported_and_the_run_goes_on(tmp_path
     os.mkfifo(tmp_path / "pipe.md")
     (tmp_path / "zero.md").symlink_to("/dev/zero")
     (tmp_path / "good.md").write_text("Text  \n")
-    for args in (["check", "--no-cache", "."], ["fix", "--write", "--no-cache", "."], ["check", "--no-cache", "zero.md", "pipe.md"]):
+    for args in (
+        ["check", "--no-cache", "."],
+        ["fix", "--write", "--no-cache", "."],
+        ["check", "--no-cache", "zero.md", "pipe.md"],
+    ):
         started = time.monotonic()
         done = omnilint(*args, cwd=tmp_path)
         assert time.monotonic() - started < 30

@@ -103,8 +103,10 @@ def test_lists_are_bounded_however_many_findings(tmp_path: Path):
     files = []
     for i in range(500):
         f = FileResult(f"f{i}.md", f"f{i}.md", path=str(tmp_path / f"f{i}.md"))
-        f.diagnostics = [Diagnostic("FMT001", "trailing-whitespace", "x", 0, 1, Severity.WARNING, None, n, 1, n, 2)
-                         for n in range(1, 21)]
+        f.diagnostics = [
+            Diagnostic("FMT001", "trailing-whitespace", "x", 0, 1, Severity.WARNING, None, n, 1, n, 2)
+            for n in range(1, 21)
+        ]
         files.append(f)
     fig = vault_report.gather(RunResult(files, 500), {}, {})
     assert fig.findings == 10_000
@@ -121,12 +123,18 @@ def chromium() -> str | None:
 def test_a_real_browser_draws_the_charts_and_shows_the_headline(vault: Path, page: str, tmp_path: Path):
     browser = chromium()
     if browser is None:
-        pytest.skip("no Chromium on this machine: .ci/run installs Debian's chromium package; "
-                    "elsewhere `apt-get install chromium`")
+        pytest.skip(
+            "no Chromium on this machine: .ci/run installs Debian's chromium package; "
+            "elsewhere `apt-get install chromium`"
+        )
     url = (vault / "report.html").as_uri()
     profile = ["--user-data-dir=" + str(tmp_path / "profile")]
-    dom = subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--virtual-time-budget=3000", "--dump-dom", url],
-                         capture_output=True, text=True, timeout=120)
+    dom = subprocess.run(
+        [browser, *CHROMIUM_FLAGS, *profile, "--virtual-time-budget=3000", "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     drawn = dict(re.findall(r'<svg id="(chart-[a-z]+)"[^>]*data-drawn="(\d+x\d+)"', dom.stdout))
     assert set(drawn) == {"chart-family", "chart-rule", "chart-exporter", "chart-year", "chart-folder"}, drawn
@@ -134,11 +142,19 @@ def test_a_real_browser_draws_the_charts_and_shows_the_headline(vault: Path, pag
         width, height = map(int, size.split("x"))
         assert width > 100 and height > 20, (chart, size)
     data = embedded(page)
-    for name, value in (("findings", data["findings"]), ("files", data["files"]), ("fixable safely", data["fixable_safe"])):
+    for name, value in (
+        ("findings", data["findings"]),
+        ("files", data["files"]),
+        ("fixable safely", data["fixable_safe"]),
+    ):
         assert re.search(rf'data-figure="{name}"><span class="number">{value:,}</span>', dom.stdout), name
     shot = tmp_path / "report.png"
-    done = subprocess.run([browser, *CHROMIUM_FLAGS, *profile, "--window-size=1200,1600", f"--screenshot={shot}", url],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [browser, *CHROMIUM_FLAGS, *profile, "--window-size=1200,1600", f"--screenshot={shot}", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
     header = shot.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"

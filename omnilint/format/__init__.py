@@ -34,8 +34,18 @@ from .style import END_OF_LINE, OPTIONS, THEMATIC_BREAKS, WRAP_MODES, Style, che
 from .verify import constructs, first_difference, first_problem
 
 __all__ = [
-    "END_OF_LINE", "INSTALL_HINT", "OPTIONS", "THEMATIC_BREAKS", "WRAP_MODES",
-    "FormattingUnavailable", "Outcome", "Style", "changed_span", "check_option", "format_document", "versions",
+    "END_OF_LINE",
+    "INSTALL_HINT",
+    "OPTIONS",
+    "THEMATIC_BREAKS",
+    "WRAP_MODES",
+    "FormattingUnavailable",
+    "Outcome",
+    "Style",
+    "changed_span",
+    "check_option",
+    "format_document",
+    "versions",
 ]
 
 

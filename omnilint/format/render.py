@@ -95,4 +95,3 @@ def render_once(text: str, style: Style) -> str:
         formatted = mdformat.text(text, options=style.mdformat_options(), extensions=names)
     newline = style.newline(text)
     return formatted if newline == "\n" else formatted.replace("\n", newline)
-

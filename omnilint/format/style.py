@@ -17,7 +17,7 @@ OPTIONS: dict[str, Any] = {"wrap": "keep", "number": True, "thematic-break": "--
 def check_option(key: str, value: Any) -> str | None:
     """Why `value` is not valid for the formatting option `key`, or None."""
     if key == "wrap":
-        if isinstance(value, bool) or not (value in WRAP_MODES or isinstance(value, int) and value > 1):
+        if isinstance(value, bool) or not (value in WRAP_MODES or (isinstance(value, int) and value > 1)):
             return "must be 'keep', 'no' or a line width (an integer above 1)"
     elif key == "number":
         if not isinstance(value, bool):
@@ -68,7 +68,6 @@ class Style:
             return "\n"
         first = re.search(r"\r\n|\r|\n", text)
         return first.group() if first else "\n"  # CR-only files (old Mac) stay CR
-
 
 
 DEFAULT_STYLE = Style()

@@ -90,7 +90,7 @@ def constructs(text: str, doc: Document | None = None) -> list[Construct]:
     for node in doc.nodes:
         # pulldown-cmark takes the header line of GFM alert types ([!note], [!tip] …) out of
         # the blockquote's paragraphs: look for the header on the quote's first line.
-        if node.kind == "callout" or node.kind == "blockquote" and node.label:
+        if node.kind == "callout" or (node.kind == "blockquote" and node.label):
             header = CALLOUT_HEADER.search(text, node.start, doc.line_bounds(node.start)[1])
             if header:
                 found.append(Construct("callout", header.group().rstrip(), header.start()))
@@ -237,5 +237,3 @@ def first_difference(a: str, b: str) -> int:
 def _excerpt(text: str, limit: int = 50) -> str:
     text = text.replace("\r", "").replace("\n", "⏎")
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-

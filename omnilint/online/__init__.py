@@ -75,10 +75,31 @@ from .verdicts import CACHE_VERSION, DEAD, MAX_CACHE_BYTES, OK, REFUSED, UNKNOWN
 
 # The package's face: the LNK011 rule and the tests use these names from here.
 __all__ = [
-    "CACHE_VERSION", "DEAD", "INSTALL_HINT", "MAX_CACHE_BYTES", "NAT64", "OK", "REFUSED", "UNKNOWN", "UNKNOWN_TTL",
-    "Guard", "HostLimiter", "IPAddress", "OnlineSettings", "PinnedBackend", "RefusedTarget", "UrlCache", "UrlStatus",
-    "address_problem", "check_urls", "classify_error", "classify_response", "client_missing", "ip_literal",
-    "name_problem", "pinned_transport",
+    "CACHE_VERSION",
+    "DEAD",
+    "INSTALL_HINT",
+    "MAX_CACHE_BYTES",
+    "NAT64",
+    "OK",
+    "REFUSED",
+    "UNKNOWN",
+    "UNKNOWN_TTL",
+    "Guard",
+    "HostLimiter",
+    "IPAddress",
+    "OnlineSettings",
+    "PinnedBackend",
+    "RefusedTarget",
+    "UrlCache",
+    "UrlStatus",
+    "address_problem",
+    "check_urls",
+    "classify_error",
+    "classify_response",
+    "client_missing",
+    "ip_literal",
+    "name_problem",
+    "pinned_transport",
 ]
 
 DEAD_STATUSES = frozenset({404, 410})
@@ -89,7 +110,6 @@ NO_SUCH_HOST = frozenset(
 )
 MAX_REDIRECTS = 10
 INSTALL_HINT = "pip install 'omnilint-md[online]'"
-
 
 
 def client_missing() -> str | None:
@@ -287,4 +307,3 @@ def _resolver_error(exc: BaseException) -> socket.gaierror | None:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
-

@@ -246,4 +246,3 @@ class HostLimiter:
         self.next_start[host] = start + self.interval  # reserved before sleeping: no lock needed
         if start > now:
             await self.sleep(start - now)
-

@@ -12,7 +12,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 def safe(text: str) -> str:
     """Escape control characters (and bidi overrides) so file content cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text.replace("\n", "\\n").replace("\t", " "))
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+        text.replace("\n", "\\n").replace("\t", " "),
+    )
 
 
 def safe_lines(text: str) -> str:

@@ -20,7 +20,12 @@ def artifact_uri(display: str) -> str:
 
 
 def region(line: int, column: int, end_line: int, end_column: int) -> dict:
-    return {"startLine": max(1, line), "startColumn": max(1, column), "endLine": max(1, end_line), "endColumn": max(1, end_column)}
+    return {
+        "startLine": max(1, line),
+        "startColumn": max(1, column),
+        "endLine": max(1, end_line),
+        "endColumn": max(1, end_column),
+    }
 
 
 def fixes(uri: str, d) -> list[dict]:

@@ -59,14 +59,18 @@ def render(
         if not statistics:
             if f is not current:
                 current, path = f, bold(safe(f.display))
-            out.write(f"{path}{colon}{d.line}{colon}{d.column}{colon} {red(d.code)} {cyan(marker) if marker else ''}{safe(d.message)}\n")
+            out.write(
+                f"{path}{colon}{d.line}{colon}{d.column}{colon} {red(d.code)} {cyan(marker) if marker else ''}{safe(d.message)}\n"
+            )
             if source is not None:
                 out.write(source.excerpt(f, d, red))
             if show_fixes and mode == "check" and d.fix is not None:
                 out.write(f"    {dim('fix (' + d.fix.applicability.value + '):')} {safe(d.fix.message)}\n")
     for f in run.files:
         for rej in f.rejected:
-            out.write(f"{bold(safe(f.display))}: fix for {rej.diagnostic.code} at {rej.diagnostic.line}:{rej.diagnostic.column} was not applied: {safe(rej.reason)}\n")
+            out.write(
+                f"{bold(safe(f.display))}: fix for {rej.diagnostic.code} at {rej.diagnostic.line}:{rej.diagnostic.column} was not applied: {safe(rej.reason)}\n"
+            )
     if statistics:
         for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             star = "[*]" if fixable_codes[code] else "   "
@@ -89,7 +93,9 @@ def render(
             if applied:  # the fixed text went to stdout
                 out.write(f"Fixed {applied} finding{'s' * (applied != 1)}.\n")
         elif changed:
-            out.write(f"Would fix {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)} (run with --write to apply).\n")
+            out.write(
+                f"Would fix {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)} (run with --write to apply).\n"
+            )
     if total:
         out.write(f"Found {total} finding{'s' * (total != 1)} in {run.checked} file{'s' * (run.checked != 1)}.\n")
         if fixable and mode == "check":
@@ -107,7 +113,9 @@ def _list_applied(run, out: TextIO, bold, red) -> None:
     rows = [(f, Counter(d.code for d in f.applied)) for f in run.files if f.applied]
     if not rows:
         return
-    out.write("Fixes:\n" if any(f.written for f, _ in rows) or not any(f.changed for f, _ in rows) else "Fixes to apply:\n")
+    out.write(
+        "Fixes:\n" if any(f.written for f, _ in rows) or not any(f.changed for f, _ in rows) else "Fixes to apply:\n"
+    )
     for f, counts in rows:
         out.write(f"  {bold(safe(f.display))}:\n")
         for code, n in sorted(counts.items()):

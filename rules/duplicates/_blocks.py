@@ -47,8 +47,22 @@ _BARRIERS = frozenset({"code_block", "html_block", "thematic_break", "math_block
 _CONTAINERS = frozenset({"blockquote", "callout", "footnote_definition"})
 _INLINE_INFO = frozenset({"link", "image", "emphasis", "strong", "strikethrough", "code", "footnote_ref"})
 _BLOCKISH = frozenset(
-    {"paragraph", "heading", "blockquote", "callout", "list", "item", "code_block", "html_block", "table",
-     "table_head", "table_row", "thematic_break", "footnote_definition", "math_block"}
+    {
+        "paragraph",
+        "heading",
+        "blockquote",
+        "callout",
+        "list",
+        "item",
+        "code_block",
+        "html_block",
+        "table",
+        "table_head",
+        "table_row",
+        "thematic_break",
+        "footnote_definition",
+        "math_block",
+    }
 )
 _BACKLINK_HOSTS = ("omnivore.app/me/", "read.readwise.io/read/", "readwise.io/open/")
 
@@ -59,8 +73,22 @@ class Block:
     out on first use."""
 
     __slots__ = (
-        "_code_like", "_doc", "_features", "_info", "_plain", "_prose", "depth", "family", "index", "nested", "node",
-        "parent", "separator", "size", "text", "zone",
+        "_code_like",
+        "_doc",
+        "_features",
+        "_info",
+        "_plain",
+        "_prose",
+        "depth",
+        "family",
+        "index",
+        "nested",
+        "node",
+        "parent",
+        "separator",
+        "size",
+        "text",
+        "zone",
     )
 
     def __init__(self, doc: Document, node: Node, parent: Node, index: int, depth: int) -> None:
@@ -252,8 +280,19 @@ def info_of(doc: Document, node: Node) -> int:
 
 
 _FEATURE_KINDS = frozenset(
-    {"link", "image", "emphasis", "strong", "strikethrough", "superscript", "subscript", "code", "footnote_ref",
-     "html", "math"}
+    {
+        "link",
+        "image",
+        "emphasis",
+        "strong",
+        "strikethrough",
+        "superscript",
+        "subscript",
+        "code",
+        "footnote_ref",
+        "html",
+        "math",
+    }
 )
 
 
@@ -487,8 +526,6 @@ def _nesting(outer: str, kind: str) -> str:
 _QUOTED = frozenset({"blockquote", "callout"})
 
 
-
-
 def _escalate(doc: Document, nodes: list[Node]) -> list[Node]:
     """Remove the container instead when nothing but headings and rules would be left in
     it (a `> ## Excerpt` quote whose text goes, a list whose only item goes)."""
@@ -596,7 +633,9 @@ def section_starts(seq: list[Entry]) -> list[int]:
         node = entry.node
         starts = node.kind == "heading" and bool(entry.text)
         if not starts and node.kind == "paragraph" and entry.text and node.children:
-            starts = all(c.kind in ("strong", "emphasis") for c in node.children if c.kind not in ("softbreak", "hardbreak"))
+            starts = all(
+                c.kind in ("strong", "emphasis") for c in node.children if c.kind not in ("softbreak", "hardbreak")
+            )
         counts.append(counts[-1] + starts)
     return counts
 

@@ -20,11 +20,53 @@ from ._blocks import entries
 # Query parameters that only say where a click came from.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid", "_hsenc", "_hsmi",
-        "igshid", "igsh", "ref", "ref_src", "ref_url", "referrer", "__readwiselocation", "spm", "scm", "share_token",
-        "srsltid", "cmpid", "ncid", "at_medium", "at_campaign", "smid", "sr_share", "s_cid", "trk", "mkt_tok",
-        "oly_enc_id", "oly_anon_id", "vero_id", "wt_mc", "icid", "source", "via", "feature", "si", "share_source",
-        "share_medium", "share_from", "from", "is_from_webapp", "sender_device", "utm",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "igshid",
+        "igsh",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "__readwiselocation",
+        "spm",
+        "scm",
+        "share_token",
+        "srsltid",
+        "cmpid",
+        "ncid",
+        "at_medium",
+        "at_campaign",
+        "smid",
+        "sr_share",
+        "s_cid",
+        "trk",
+        "mkt_tok",
+        "oly_enc_id",
+        "oly_anon_id",
+        "vero_id",
+        "wt_mc",
+        "icid",
+        "source",
+        "via",
+        "feature",
+        "si",
+        "share_source",
+        "share_medium",
+        "share_from",
+        "from",
+        "is_from_webapp",
+        "sender_device",
+        "utm",
     }
 )
 URL_KEYS = ("url", "source", "link", "original_url", "originalUrl", "original-url")
@@ -115,9 +157,7 @@ def _id(doc: Document) -> tuple[str, int, int] | None:
 def _exporter_links(node: Node) -> bool:
     """Does the block hold the exporter's own links (Read on Omnivore, Read Original)?"""
     for n in node.walk():
-        if n.kind == "link" and (
-            "omnivore.app/" in n.url or n.plain_text().strip().casefold() in ORIGINAL_LINK_TEXTS
-        ):
+        if n.kind == "link" and ("omnivore.app/" in n.url or n.plain_text().strip().casefold() in ORIGINAL_LINK_TEXTS):
             return True
     return False
 

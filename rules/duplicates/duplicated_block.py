@@ -109,7 +109,9 @@ def exporter_shaped(run: Run, seq: list[Entry], counts: Counter, starts: list[in
         # again is a log or a refrain); list items and table rows only among highlights:
         # elsewhere equal neighbours in a list or table are its data.
         return twice and all(e.family in ("paragraph", "heading") or e.zone == "highlights" for e in run.copy)
-    if all(backlinks(a.features) and backlinks(a.features) == backlinks(b.features) for a, b in zip(run.original, run.copy)):
+    if all(
+        backlinks(a.features) and backlinks(a.features) == backlinks(b.features) for a, b in zip(run.original, run.copy)
+    ):
         return True  # the same highlights synced twice: their back-links name the same highlights
     prose = [e for e in run.copy if e.prose and e.key is not None]
     # A run of two or more paragraphs of prose, each block said exactly twice, within one

@@ -205,9 +205,14 @@ class NearDuplicateBlock(Rule):
         for index in sorted(best):
             score, earlier = best[index]
             later = seq[index]
-            if exact[(earlier.zone, earlier.family, earlier.text)] > 1 or exact[(later.zone, later.family, later.text)] > 1:
+            if (
+                exact[(earlier.zone, earlier.family, earlier.text)] > 1
+                or exact[(later.zone, later.family, later.text)] > 1
+            ):
                 continue
-            if exporter_pair(seq, earlier, later, near, starts) and not differs_in_numbers(earlier.tokens, later.tokens):
+            if exporter_pair(seq, earlier, later, near, starts) and not differs_in_numbers(
+                earlier.tokens, later.tokens
+            ):
                 yield from self._report(doc, seq, earlier, later, score, reported)
 
     def _report(self, doc: Document, seq: list[Entry], earlier: Entry, later: Entry, score: float, reported: set[int]):

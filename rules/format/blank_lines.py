@@ -61,7 +61,7 @@ class BlankLines(Rule):
         body = doc.body_start
         tail_start = trailing_blank_lines(text, body)
         for m in runs(text, body):
-            if tail_start is not None and m.end() > tail_start or doc.in_code(m.start()):
+            if (tail_start is not None and m.end() > tail_start) or doc.in_code(m.start()):
                 continue  # (blank lines reaching the end of the file are the finding below)
             first_end = BLANK_LINE.match(text, m.start()).end()  # type: ignore[union-attr]
             count = len(BLANK_LINE.findall(m.group()))

@@ -13,7 +13,12 @@ ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH_CHARS}]+")
 # A single no-break space (character or entity) between two visible characters:
 # an exporter artefact.  Runs of them, or ones at a line's edge, are deliberate spacing.
 NBSP = re.compile(r"(?<=[^\s\u00a0;])(?:\u00a0|&nbsp;|&#160;|&#xa0;|&#xA0;)(?=[^\s\u00a0&])")
-NAMES = {"\u200b": "zero-width space", "\u2060": "word joiner", "\u180e": "Mongolian vowel separator", "\ufeff": "stray byte-order mark"}
+NAMES = {
+    "\u200b": "zero-width space",
+    "\u2060": "word joiner",
+    "\u180e": "Mongolian vowel separator",
+    "\ufeff": "stray byte-order mark",
+}
 # The two that separate words (a break opportunity, a former space); the others join them.
 SEPARATORS = "\u200b\u180e"
 # Scripts that mark word boundaries with a zero-width space by convention (Thai, Lao,

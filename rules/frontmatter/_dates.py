@@ -228,7 +228,7 @@ def _zh_hour(hour: str, meridiem: str | None) -> int | None:
     return h if h >= 11 else h + 12  # 中午
 
 
-def _hour12(hour: str | None, ampm: str | None) -> int | None | str:
+def _hour12(hour: str | None, ampm: str | None) -> int | str | None:
     if hour is None:
         return None if ampm else ""
     h = int(hour)

@@ -159,7 +159,18 @@ def paragraph_is_metadata(doc: Document, lines: list[Line], tags: list[Node]) ->
 
 # Section headings templates write whether or not there is anything to put under them.
 SECTION_LABELS = frozenset(
-    {"highlights", "notes", "annotations", "my notes", "highlights & notes", "highlights and notes", "高亮", "笔记", "标注", "摘录"}
+    {
+        "highlights",
+        "notes",
+        "annotations",
+        "my notes",
+        "highlights & notes",
+        "highlights and notes",
+        "高亮",
+        "笔记",
+        "标注",
+        "摘录",
+    }
 )
 
 
@@ -187,8 +198,6 @@ def first_h1(doc: Document) -> Node | None:
 
 def heading_text(node: Node) -> str:
     return fold(node.plain_text()).rstrip(" :：")
-
-
 
 
 _MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")  # no code point below U+1100 is wide
@@ -237,7 +246,7 @@ def title_variants(title: str) -> set[str]:
         found.add(text)
         # Only a suffix shorter than what it follows: a site name.  What precedes a
         # title (`Site - Post`) is the site, which pages show as a heading of its own.
-        parts = [m for m in _SUFFIX.finditer(text)]
+        parts = list(_SUFFIX.finditer(text))
         if parts:
             head, tail = text[: parts[-1].start()].strip(), text[parts[-1].end() :].strip()
             if weight(tail) < weight(head):

@@ -184,8 +184,21 @@ def line_removal(doc: Document, start: int, end: int) -> Edit | None:
 
 BLOCKS = frozenset(
     {
-        "paragraph", "heading", "blockquote", "callout", "list", "item", "code_block", "html_block", "table",
-        "table_head", "table_row", "table_cell", "thematic_break", "footnote_definition", "math_block",
+        "paragraph",
+        "heading",
+        "blockquote",
+        "callout",
+        "list",
+        "item",
+        "code_block",
+        "html_block",
+        "table",
+        "table_head",
+        "table_row",
+        "table_cell",
+        "thematic_break",
+        "footnote_definition",
+        "math_block",
     }
 )
 

@@ -8,7 +8,3 @@ image URLs carry `https%3A%2F%2F` in their path) and repair a collapsed
 """
 
 from __future__ import annotations
-
-
-
-

@@ -14,8 +14,17 @@ BACKLINK_TEXT = "\u2934"  # ⤴ (Omnivore writes it with the emoji variation sel
 # copy) and the link back to the saved page.  Unwrapping one leaves the bare words behind.
 READ_ON_OMNIVORE = "read on omnivore"
 EXPORTER_LINK_TEXTS = frozenset(
-    {READ_ON_OMNIVORE, "read original", "original", "original article", "view original", "open original",
-     "原文", "原文链接", "阅读原文"}
+    {
+        READ_ON_OMNIVORE,
+        "read original",
+        "original",
+        "original article",
+        "view original",
+        "open original",
+        "原文",
+        "原文链接",
+        "阅读原文",
+    }
 )
 
 
@@ -97,7 +106,7 @@ class DeadServiceLink(Rule):
             what = "Image" if node.kind == "image" else "Link"
             message = f"{what} on Omnivore's image proxy ({host}), which is gone; the original URL cannot be recovered"
         elif _is_read_on_omnivore(node, label):
-            message = f"\"Read on Omnivore\" link: {host} is gone (the domain now redirects to an unrelated site)"
+            message = f'"Read on Omnivore" link: {host} is gone (the domain now redirects to an unrelated site)'
         elif _is_backlink(node, label):
             message = f"Highlight backlink to {host}, which is gone"
         else:

@@ -79,7 +79,9 @@ class EmptyLink(Rule):
         if len(nodes) == 1:
             message = _message(first, False, True)
         else:
-            message = f"{len(nodes)} empty Readwise backlinks [](https://read.readwise.io/read/…) from the export template"
+            message = (
+                f"{len(nodes)} empty Readwise backlinks [](https://read.readwise.io/read/…) from the export template"
+            )
         edits = merge_edits(e for n in nodes for e in self._remove(doc, n, safe=False).edits)
         what = "backlink" if len(nodes) == 1 else f"{len(nodes)} backlinks"
         fix = None if edits is None else self.fix(f"Remove the empty Readwise {what}", *edits, safe=False)
@@ -104,8 +106,10 @@ class EmptyLink(Rule):
         edit = line_removal(doc, node.start, node.end)
         if edit is not None:
             paragraph = doc.parent(node)
-            alone = paragraph is not None and paragraph.kind == "paragraph" and (
-                doc.text[paragraph.start : paragraph.end].strip() == doc.source(node)
+            alone = (
+                paragraph is not None
+                and paragraph.kind == "paragraph"
+                and (doc.text[paragraph.start : paragraph.end].strip() == doc.source(node))
             )
             if not keeps_structure(doc, edit, [paragraph] if alone and paragraph is not None else []):
                 edit = None

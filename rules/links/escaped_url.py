@@ -73,9 +73,7 @@ class EscapedUrl(Rule):
             message = f"{count} HTML character reference{plural} in a URL (e.g. {_first(raw)})"
             action = "Decode the character references"
         else:
-            message = (
-                f"{len(found)} URLs hold HTML character references ({references} references, e.g. {_first(raw)})"
-            )
+            message = f"{len(found)} URLs hold HTML character references ({references} references, e.g. {_first(raw)})"
             action = f"Decode the character references in {len(edits)} URL{'s' if len(edits) > 1 else ''}"
         fix = self.fix(action, *edits, preserves_render=True) if edits else None
         data = {

@@ -102,12 +102,20 @@ class TrackingUrl(Rule):
             if reasons:
                 message = "URL " + " and ".join(reasons) + (" (and is an AMP address)" if amp else "")
                 raw = replacement(text, node, span, cleaned)
-                action = "Link to the target directly" if cleaned != url and "wrapper" in reasons[0] else "Remove the tracking parameters"
+                action = (
+                    "Link to the target directly"
+                    if cleaned != url and "wrapper" in reasons[0]
+                    else "Remove the tracking parameters"
+                )
                 fix = None if raw is None else self.fix(action, Edit(span[0], span[1], raw))
             else:
                 message = "AMP address of an article"
                 raw = replacement(text, node, span, amp) if amp is not None else None
-                fix = None if raw is None else self.fix("Use the canonical address", Edit(span[0], span[1], raw), safe=False)
+                fix = (
+                    None
+                    if raw is None
+                    else self.fix("Use the canonical address", Edit(span[0], span[1], raw), safe=False)
+                )
             yield self.report(doc, span[0], span[1], message, fix)
         for field in front_matter_urls(doc):
             finding = self._front_matter(doc, field, patterns)
@@ -131,7 +139,11 @@ class TrackingUrl(Rule):
         elif amp is not None:
             message = f"Front-matter `{field.key}`: AMP address of an article"
             raw = scalar_rewrite(field, amp)
-            fix = None if raw is None else self.fix("Use the canonical address", Edit(field.start, field.end, raw), safe=False)
+            fix = (
+                None
+                if raw is None
+                else self.fix("Use the canonical address", Edit(field.start, field.end, raw), safe=False)
+            )
         else:
             return None
         return self.report(doc, field.start, field.end, message, fix)

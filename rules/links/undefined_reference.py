@@ -15,9 +15,7 @@ REFERENCE = re.compile(r"(!?)\[((?=[^\[\]\n]*[^\s\[\]])[^\[\]\n]*)\]\[([^\[\]\n]
 FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\]")
 # What a link text made of a literal looks like: `[0x0008][0x0050]`, `['bitset'][index]`, `[1][2]`
 # citations, and citation marks with a short word before the number (`[注1][注2]`, `[n3]`, `[ref 4]`).
-LITERAL = re.compile(
-    r"\s*(?:-?0[xX][0-9a-fA-F]+|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|`[^`]*`|[^\W\d_]{1,4} ?\d{1,3})\s*"
-)
+LITERAL = re.compile(r"\s*(?:-?0[xX][0-9a-fA-F]+|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|`[^`]*`|[^\W\d_]{1,4} ?\d{1,3})\s*")
 REGEX_CHARS = frozenset("\\.*+?{}|()$/")
 # What follows a character class in a pattern: a quantifier or the rest of a pattern.
 QUANTIFIERS = frozenset("*+?{")
@@ -95,7 +93,9 @@ class UndefinedReference(Rule):
         if LITERAL.fullmatch(content) or code.code_like_at(m.start()):
             return None
         what = "Image reference" if m.group(1) else "Reference link"
-        return self.report(doc, m.start(), m.end(), f"{what} [{_short(content)}][{label}]: label '{target}' is not defined")
+        return self.report(
+            doc, m.start(), m.end(), f"{what} [{_short(content)}][{label}]: label '{target}' is not defined"
+        )
 
 
 class _CodeLines:

@@ -7,4 +7,11 @@ from .exporter_boilerplate import ExporterBoilerplate
 from .repeated_title_heading import RepeatedTitleHeading
 from .template_scaffolding import EmptyTemplateScaffolding
 
-RULES = [BodyRepeatsFrontMatter, BodyMetadata, RepeatedTitleHeading, ExporterBoilerplate, EmptyTemplateScaffolding, EmptyArticle]
+RULES = [
+    BodyRepeatsFrontMatter,
+    BodyMetadata,
+    RepeatedTitleHeading,
+    ExporterBoilerplate,
+    EmptyTemplateScaffolding,
+    EmptyArticle,
+]

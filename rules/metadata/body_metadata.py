@@ -168,7 +168,13 @@ class BodyMetadata(Rule):
         if is_dead_url(prop.value.strip().strip("<>")):
             return  # a URL LNK001 calls dead is no metadata to keep (LNK001 reports it)
         edit = set_key_edit(doc, prop.key, prop.value)
-        fix = self._move(doc, edit, prop.line, lines, f"Move the line `{prop.line.text.strip()}` into the front matter as `{prop.key}`")
+        fix = self._move(
+            doc,
+            edit,
+            prop.line,
+            lines,
+            f"Move the line `{prop.line.text.strip()}` into the front matter as `{prop.key}`",
+        )
         yield self.report(
             doc, prop.line.start, prop.line.end, f"Logseq property `{prop.key}::` is not in the front matter", fix
         )
@@ -186,7 +192,9 @@ class BodyMetadata(Rule):
         if not exporter_tags and all(tag_name(tag) in EXPORTER_TAGS for tag in missing):
             return  # only the template's own `#Omnivore`: reported when asked (report-exporter-tags)
         edit = add_tags_edit(doc, missing)
-        fix = self._move(doc, edit, line, lines, f"Move the line `{line.text.strip()}` into the front-matter `tags` list")
+        fix = self._move(
+            doc, edit, line, lines, f"Move the line `{line.text.strip()}` into the front-matter `tags` list"
+        )
         names = ", ".join("#" + t for t in missing)
         yield self.report(doc, line.start, line.end, message.format(names), fix)
 
@@ -225,13 +233,12 @@ class BodyMetadata(Rule):
             lines.append("tags:")
             lines.extend("  - " + yaml_scalar(t) for t in tags)
         edits = [insert_lines(doc, lines), remove_lines(doc, found.start, found.end)]
-        return self.fix("Move Readwise's Metadata list into a new front matter", *merge_touching(edits, doc.text), safe=False)
+        return self.fix(
+            "Move Readwise's Metadata list into a new front matter", *merge_touching(edits, doc.text), safe=False
+        )
 
     def _move(self, doc: Document, edit: Edit | None, line: Line, lines: list[Line], message: str):
         if edit is None:
             return None
-        if len(lines) == 1:
-            removal = remove_lines(doc, line.start, line.after)
-        else:
-            removal = Edit(line.start, line.after)
+        removal = remove_lines(doc, line.start, line.after) if len(lines) == 1 else Edit(line.start, line.after)
         return self.fix(message, *merge_touching([edit, removal], doc.text), safe=False)

@@ -112,4 +112,3 @@ class BodyRepeatsFrontMatter(Rule):
             said = [tag_name(t) for t in split_list(prop.value)]
             return bool(said) and set(said) <= set(have)
         return values_equal(doc.meta[original], prop.value)
-

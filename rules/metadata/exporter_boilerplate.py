@@ -10,7 +10,17 @@ from omnilint.rule import Fixable, Options, Rule
 
 # Headings a template puts above the saved content ("# Full Content:").
 CONTENT_LABELS = frozenset(
-    {"full content", "article content", "original content", "full article", "full text", "正文", "全文", "原文", "原文内容"}
+    {
+        "full content",
+        "article content",
+        "original content",
+        "full article",
+        "full text",
+        "正文",
+        "全文",
+        "原文",
+        "原文内容",
+    }
 )
 # Generic words that are a label only when written as one ("## Content:").
 CONTENT_LABELS_WITH_COLON = frozenset({"content", "article", "text"})
@@ -95,7 +105,9 @@ class ExporterBoilerplate(Rule):
                 prop = parse_property(line)
                 if prop is not None and prop.logseq and not prop.value:
                     message = f"Empty property line `{line.text.strip()}`"
-                    edit = remove_lines(doc, line.start, line.after) if len(lines) == 1 else Edit(line.start, line.after)
+                    edit = (
+                        remove_lines(doc, line.start, line.after) if len(lines) == 1 else Edit(line.start, line.after)
+                    )
                     fix = self._fix(edit, f"Remove the empty property line `{line.text.strip()}`")
                     yield self.report(doc, line.start, line.end, message, fix)
 

@@ -40,7 +40,9 @@ def title_headings(doc: Document) -> tuple[Node | None, list[Node]]:
     repeats = [
         n
         for n in zone
-        if n.kind == "heading" and n is not convention and heading_text(n) in variants
+        if n.kind == "heading"
+        and n is not convention
+        and heading_text(n) in variants
         and heading_text(n) not in SECTION_LABELS  # a `## Notes` section in a note titled "Notes"
         and not is_content_label(n)
     ]
@@ -149,11 +151,11 @@ class RepeatedTitleHeading(Rule):
             yield self._remove(doc, paragraph, "Paragraph repeats the document title", kept, safe, "line")
         in_zone = convention is not None and any(n is convention for n in doc.root.children[: header_zone_end(doc)])
         if mode == "forbid" and convention is not None and in_zone and meta_title(doc) is not None:
-            message = "H1 repeats the front-matter title (first-h1 = \"forbid\")"
+            message = 'H1 repeats the front-matter title (first-h1 = "forbid")'
             yield self._remove(doc, convention, message, "the front matter", True)
         if mode == "require" and convention is None and (meta_title(doc) or first_h1(doc)):
             start = doc.body_start
-            yield self.report(doc, start, start, "No H1 with the document title (first-h1 = \"require\")")
+            yield self.report(doc, start, start, 'No H1 with the document title (first-h1 = "require")')
 
     def _remove(self, doc: Document, heading: Node, message: str, kept: str, safe: bool, what: str = "heading"):
         lines = block_lines(doc, heading)
