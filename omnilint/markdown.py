@@ -36,7 +36,10 @@ OPTIONS = (
 
 # Block kinds whose direct inline content is prose.
 LEAF_BLOCKS = frozenset({"paragraph", "heading", "table_cell"})
-CONTAINER_BLOCKS = frozenset({"blockquote", "list", "item", "footnote_definition", "table", "table_head", "table_row"})
+# A callout is a blockquote whose first line is `[!type]` (the parse renames it).
+CONTAINER_BLOCKS = frozenset(
+    {"blockquote", "callout", "list", "item", "footnote_definition", "table", "table_head", "table_row"}
+)
 BLOCK_KINDS = LEAF_BLOCKS | CONTAINER_BLOCKS | {"code_block", "html_block", "thematic_break", "math_block"}
 
 _SIMPLE_STARTS = {

@@ -39,31 +39,14 @@ from omnilint.rules.kit.header import (
 from omnilint.rules.kit.lines import block_lines, content_end, remove_lines
 
 from omnilint.document import Document
-from omnilint.markdown import Node
+from omnilint.markdown import BLOCK_KINDS, Node
 from omnilint.model import Edit
 
 SEPARATOR_TEXTS = frozenset({"...", "…", "......", "……", "* * *", "***", "· · ·", "⁂", "---", "___"})
 _BARRIERS = frozenset({"code_block", "html_block", "thematic_break", "math_block"})
 _CONTAINERS = frozenset({"blockquote", "callout", "footnote_definition"})
 _INLINE_INFO = frozenset({"link", "image", "emphasis", "strong", "strikethrough", "code", "footnote_ref"})
-_BLOCKISH = frozenset(
-    {
-        "paragraph",
-        "heading",
-        "blockquote",
-        "callout",
-        "list",
-        "item",
-        "code_block",
-        "html_block",
-        "table",
-        "table_head",
-        "table_row",
-        "thematic_break",
-        "footnote_definition",
-        "math_block",
-    }
-)
+_BLOCKISH = BLOCK_KINDS - {"table_cell"}  # blocks a removal may leave behind in a container
 _BACKLINK_HOSTS = ("omnivore.app/me/", "read.readwise.io/read/", "readwise.io/open/")
 
 

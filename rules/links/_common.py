@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 import pyromark
 
 from omnilint.document import Document
-from omnilint.markdown import OPTIONS, Node, destination_span, parse
+from omnilint.markdown import BLOCK_KINDS, OPTIONS, Node, destination_span, parse
 from omnilint.model import Edit
 
 # A CommonMark character reference: named (must be a known name), decimal or hexadecimal.
@@ -182,25 +182,7 @@ def line_removal(doc: Document, start: int, end: int) -> Edit | None:
     return Edit(remove_start, remove_end)
 
 
-BLOCKS = frozenset(
-    {
-        "paragraph",
-        "heading",
-        "blockquote",
-        "callout",
-        "list",
-        "item",
-        "code_block",
-        "html_block",
-        "table",
-        "table_head",
-        "table_row",
-        "table_cell",
-        "thematic_break",
-        "footnote_definition",
-        "math_block",
-    }
-)
+BLOCKS = BLOCK_KINDS  # every kind of block node (the parse layer defines them)
 
 
 def keeps_structure(doc: Document, edit: Edit, removed: Sequence[Node] = ()) -> bool:
