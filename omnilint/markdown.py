@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pyromark
 
+from .obsidian import BLOCK_ID, CALLOUT, COMMENT, HIGHLIGHT, HIGHLIGHT_OPEN, TAG
 from .text import ByteToChar, parser_input
 
 OPTIONS = (
@@ -412,25 +413,14 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
     return ParsedBody(root, nodes, text_runs, code_ranges, [])
 
 
-_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\]")
-
-
 def _mark_callouts(nodes: list[Node], body: str, offset: int) -> None:
     for node in nodes:
         if node.kind == "blockquote" and node.children and node.children[0].kind == "paragraph":
             first = node.children[0]
-            m = _CALLOUT.match(body, first.start - offset)
+            m = CALLOUT.match(body, first.start - offset)
             if m:
                 node.kind = "callout"
                 node.label = m.group(1).lower()
-
-
-# Obsidian syntax inside prose.  Tags: '#' then letters/digits/_/-// with at least one
-# non-digit (Obsidian's rule), not preceded by a word character, '#', '&' or '\'.
-TAG = re.compile(r"(?<![\w#&\\/])#([\w/-]*[^\W\d][\w/-]*)")
-BLOCK_ID = re.compile(r"(?:(?<=\s)|^)\^([A-Za-z0-9-]+)[ \t]*$", re.M)
-HIGHLIGHT = re.compile(r"(?<!=)==(?=\S)(.+?)(?<=\S)==(?!=)")
-COMMENT = re.compile(r"%%(.*?)%%", re.S)
 
 
 def scan_obsidian(text: str, runs: list[tuple[int, int]]) -> list[Node]:
@@ -454,7 +444,7 @@ def scan_obsidian(text: str, runs: list[tuple[int, int]]) -> list[Node]:
     return found
 
 
-_HIGHLIGHT_OPENER = re.compile(r"(?<!=)==(?=\S)")
+_LINE_BREAK = re.compile(r"[\r\n]")
 
 
 def _highlights(text: str, start: int, end: int) -> Iterator[re.Match]:
@@ -467,15 +457,15 @@ def _highlights(text: str, start: int, end: int) -> Iterator[re.Match]:
     """
     pos = start
     while True:
-        opener = _HIGHLIGHT_OPENER.search(text, pos, end)
+        opener = HIGHLIGHT_OPEN.search(text, pos, end)
         if opener is None:
             return
         m = HIGHLIGHT.match(text, opener.start(), end)
         if m is None:
-            line_end = text.find("\n", opener.start(), end)  # `.` stops only at "\n"
-            if line_end < 0:
+            line_end = _LINE_BREAK.search(text, opener.start(), end)  # a highlight never spans lines
+            if line_end is None:
                 return
-            pos = line_end + 1
+            pos = line_end.end()
             continue
         yield m
         pos = m.end()

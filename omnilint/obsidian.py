@@ -49,7 +49,7 @@ PROPERTY_LINE = re.compile(
     re.MULTILINE,
 )
 
-HIGHLIGHT = re.compile(r"(?<!=)==(?=[^\s=])[^\r\n]*?(?<=[^\s=])==(?!=)")  # what `Highlights` finds
+HIGHLIGHT = re.compile(r"(?<!=)==(?=[^\s=])([^\r\n]*?)(?<=[^\s=])==(?!=)")  # what `Highlights` finds
 HIGHLIGHT_OPEN = re.compile(r"(?<!=)==(?=[^\s=])")
 HIGHLIGHT_CLOSE = re.compile(r"(?<=[^\s=])==(?!=)")
 

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .model import Applicability
+from .obsidian import PROPERTY_KEY
 
 EXAMPLES_PER_RULE = 5
 TOP_FILES = 30
@@ -40,7 +41,7 @@ EXPORTERS = ("Omnivore", "Readwise", "Raindrop", "Web Clipper", "MarkDownload", 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 DATE_KEYS = ("date_saved", "saved", "dateSaved", "saved_at", "created", "date", "date_published", "published")
 _YEAR = re.compile(r"(?<!\d)(19[7-9]\d|20\d\d)(?!\d)")
-_LOGSEQ_PROPERTY = re.compile(r"^[\t ]*[\w-]+:: ", re.M)
+_LOGSEQ_PROPERTY = re.compile(rf"^[\t ]*{PROPERTY_KEY}:: ", re.M)  # a Logseq property line (omnilint.obsidian)
 GREGORIAN_TO_UNIX_100NS = 0x01B21DD213814000  # 1582-10-15 to 1970-01-01, in 100 ns
 
 

@@ -41,6 +41,7 @@ from omnilint.rules.kit.lines import block_lines, content_end, remove_lines
 from omnilint.document import Document
 from omnilint.markdown import BLOCK_KINDS, Node
 from omnilint.model import Edit
+from omnilint.obsidian import BLOCK_ID_NAME
 
 SEPARATOR_TEXTS = frozenset({"...", "…", "......", "……", "* * *", "***", "· · ·", "⁂", "---", "___"})
 _BARRIERS = frozenset({"code_block", "html_block", "thematic_break", "math_block"})
@@ -198,7 +199,7 @@ _ADMONITION = re.compile(
 
 # -- normalisation -----------------------------------------------------------------------
 
-_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
+_BLOCK_ID = re.compile(rf"\s\^{BLOCK_ID_NAME}\s*$")  # a block id ending the text (omnilint.obsidian)
 # `(?<!\s)`: a match never starts inside a run of spaces (each start would rescan the run).
 _BACKLINK_TEXT = re.compile(r"\(?(?<!\s)\s*View Highlight\s*\)?|⤴️?")
 _SPACE = re.compile(r"\s+")

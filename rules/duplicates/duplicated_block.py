@@ -10,6 +10,7 @@ from omnilint.rules.kit.lines import remove_lines
 
 from omnilint.document import Document
 from omnilint.markdown import Node
+from omnilint.obsidian import BLOCK_ID_NAME
 from omnilint.rule import Fixable, Options, Rule
 
 from ._blocks import (
@@ -351,8 +352,7 @@ class DuplicatedBlock(Rule):
 
 
 def _bare_short_repeat(doc: Document, run: Run, safe_min: int) -> bool:
-    """One block, shorter than `safe_min`, repeated as the very same source beside the same
-    parent, holding no link, image or block id: nothing says an exporter made the copy."""
+    """One short block repeated as the same source in the same parent, with no link, image or block id."""
     if len(run.copy) != 1:
         return False
     original, copy = run.original[0], run.copy[0]
@@ -364,7 +364,7 @@ def _bare_short_repeat(doc: Document, run: Run, safe_min: int) -> bool:
     return "](" not in source and "[[" not in source and not _BLOCK_ID.search(source)
 
 
-_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
+_BLOCK_ID = re.compile(rf"\s\^{BLOCK_ID_NAME}\s*$")  # a block id ending the text (omnilint.obsidian)
 
 
 def _takes_a_heading_along(doc: Document, edit, gone: list[Entry]) -> bool:
