@@ -169,41 +169,30 @@ class Store:
             self._db = None
 
     # reading ---------------------------------------------------------------------------------
-    def has_entries(self) -> bool:
+    def _read(self, sql: str, args: tuple = ()) -> tuple | None:
+        """One row of a query, or None: no database, no row, or busy beyond the timeout (a miss,
+        not a broken cache); any other error marks the cache broken (a damaged database)."""
         db = self._connect()
         if db is None:
-            return False
+            return None
         try:
-            return db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
+            return db.execute(sql, args).fetchone()
         except Exception as exc:  # noqa: BLE001 - sqlite3.DatabaseError: damaged
-            self._fail(exc)
-            return False
-
-    def get(self, path: str) -> tuple | None:
-        """(relpath, size, mtime, ctime, sha, diagnostics, facts) of `path`, or None."""
-        db = self._connect()
-        if db is None:
-            return None
-        try:
-            return db.execute(
-                "SELECT relpath, size, mtime, ctime, sha, diagnostics, facts FROM files WHERE path = ?", (path,)
-            ).fetchone()
-        except Exception as exc:  # noqa: BLE001
-            if _locked(exc):
-                return None  # busy beyond the timeout: a miss, not a broken cache
-            self._fail(exc)
-            return None
-
-    def corpus_get(self, key: str) -> str | None:
-        db = self._connect()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT body, used FROM corpus WHERE key = ?", (key,)).fetchone()
-        except Exception as exc:  # noqa: BLE001
             if not _locked(exc):
                 self._fail(exc)
             return None
+
+    def has_entries(self) -> bool:
+        return self._read("SELECT 1 FROM files LIMIT 1") is not None
+
+    def get(self, path: str) -> tuple | None:
+        """(relpath, size, mtime, ctime, sha, diagnostics, facts) of `path`, or None."""
+        return self._read(
+            "SELECT relpath, size, mtime, ctime, sha, diagnostics, facts FROM files WHERE path = ?", (path,)
+        )
+
+    def corpus_get(self, key: str) -> str | None:
+        row = self._read("SELECT body, used FROM corpus WHERE key = ?", (key,))
         if row is None:
             return None
         if not isinstance(row[1], (int, float)) or time.time() - row[1] > USED_EVERY:

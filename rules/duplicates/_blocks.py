@@ -121,7 +121,7 @@ class Block:
         read the same."""
         if self._plain is None:
             text = " ".join(_inline_text(self.node).split())
-            self._plain = _BLOCK_ID.sub("", text) if "^" in text else text
+            self._plain = BLOCK_ID_AT_END.sub("", text) if "^" in text else text
         return self._plain
 
     @property
@@ -199,7 +199,7 @@ _ADMONITION = re.compile(
 
 # -- normalisation -----------------------------------------------------------------------
 
-_BLOCK_ID = re.compile(rf"\s\^{BLOCK_ID_NAME}\s*$")  # a block id ending the text (omnilint.obsidian)
+BLOCK_ID_AT_END = re.compile(rf"\s\^{BLOCK_ID_NAME}\s*$")  # a block id ending the text (omnilint.obsidian)
 # `(?<!\s)`: a match never starts inside a run of spaces (each start would rescan the run).
 _BACKLINK_TEXT = re.compile(r"\(?(?<!\s)\s*View Highlight\s*\)?|⤴️?")
 _SPACE = re.compile(r"\s+")
@@ -247,7 +247,7 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     if "^" in text:
-        text = _BLOCK_ID.sub("", _SPACE.sub(" ", text))
+        text = BLOCK_ID_AT_END.sub("", _SPACE.sub(" ", text))
     # Whitespace folded (split() and re's \s agree) before `\s*View Highlight` is looked
     # for: tried at each space of a long run, it took quadratic time.
     text = " ".join(text.split())
@@ -260,7 +260,7 @@ def info_of(doc: Document, node: Node) -> int:
     """How much a copy holds besides its words: links, images, emphasis, block ids."""
     count = sum(1 for n in node.walk() if n.kind in _INLINE_INFO)
     source = doc.text[node.start : node.end]
-    return count + (1 if _BLOCK_ID.search(source.rstrip("\r\n")) else 0)
+    return count + (1 if BLOCK_ID_AT_END.search(source.rstrip("\r\n")) else 0)
 
 
 _FEATURE_KINDS = frozenset(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -10,10 +9,10 @@ from omnilint.rules.kit.lines import remove_lines
 
 from omnilint.document import Document
 from omnilint.markdown import Node
-from omnilint.obsidian import BLOCK_ID_NAME
 from omnilint.rule import Fixable, Options, Rule
 
 from ._blocks import (
+    BLOCK_ID_AT_END,
     NONE,
     SAFE,
     UNSAFE,
@@ -361,10 +360,7 @@ def _bare_short_repeat(doc: Document, run: Run, safe_min: int) -> bool:
     source = doc.text[original.node.start : content_end(doc, original.node)]
     if source.strip() != doc.text[copy.node.start : content_end(doc, copy.node)].strip():
         return False
-    return "](" not in source and "[[" not in source and not _BLOCK_ID.search(source)
-
-
-_BLOCK_ID = re.compile(rf"\s\^{BLOCK_ID_NAME}\s*$")  # a block id ending the text (omnilint.obsidian)
+    return "](" not in source and "[[" not in source and not BLOCK_ID_AT_END.search(source)
 
 
 def _takes_a_heading_along(doc: Document, edit, gone: list[Entry]) -> bool:
