@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
+from omnilint.rules.kit.lines import Line
 
 from omnilint import frontmatter as fm
 from omnilint.document import Document
@@ -43,14 +44,6 @@ _HEADER_LINE = re.compile(
 # A Markdown backslash escape of ASCII punctuation (`\[`, `\_`), as an HTML-to-Markdown
 # converter writes them into text that was YAML.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    start: int
-    end: int
-    after: int
-    text: str
 
 
 @dataclass
