@@ -157,7 +157,7 @@ class Cache:
 
     def __init__(self, directory: str) -> None:
         self.directory = os.path.abspath(directory)
-        self._scopes: dict[tuple, str | None] = {}  # (fingerprint, rule classes, vault) -> folder; None: uncacheable
+        self._scopes: dict[tuple, str | None] = {}  # (fingerprint, vault) -> folder; None: uncacheable
         self._made: set[str] = set()
         self._ready: set[str] = set()  # scope folders prepared in this process
         self._token = os.urandom(4).hex()
@@ -172,8 +172,8 @@ class Cache:
     def scope(self, ruleset, vault: str = "obsidian") -> str | None:
         """The folder of entries for files governed by `ruleset` and read as `vault` (a Logseq
         page's findings differ from the same text's elsewhere), or None: do not cache."""
-        # By content, not identity: equal rule sets (the same rules, options and code) share a scope.
-        key = (ruleset.fingerprint, frozenset(type(r) for r, _ in ruleset.rules), vault)
+        # By content, not identity: equal rule sets (the same rule classes and options) share a scope.
+        key = (ruleset.fingerprint, vault)
         if key not in self._scopes:
             self._scopes[key] = self._open_scope(ruleset, vault)
         return self._scopes[key]

@@ -405,7 +405,10 @@ def build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     fingerprint = blake2b(
         json.dumps(
             {
-                "rules": [[r.code, o] for r, o in rules],
+                # the class's name too: a plugin may bring another rule under a built-in code (not its
+                # module: a plugin file's module name differs between processes; the scope's code
+                # fingerprint covers the source itself)
+                "rules": [[r.code, type(r).__qualname__, o] for r, o in rules],
                 "pfi": sorted((g, sorted(c)) for g, c in settings.get("per-file-ignores").items()),
                 "vault": settings.get("vault"),
                 "format-options": settings.get("format-options"),
