@@ -52,12 +52,14 @@ import re
 import stat
 import sys
 import time
+from collections.abc import Callable
 
 from . import __version__
 from .cache_format import PACKED_FIELDS as PACKED_FIELDS
 from .cache_format import Strings as Strings
 from .cache_format import corpus_key as corpus_key
 from .cache_format import dump_diagnostic as dump_diagnostic
+from .cache_format import listing_digest as listing_digest
 from .cache_format import load_diagnostic as load_diagnostic
 from .cache_format import pack_corpus_findings as pack_corpus_findings
 from .cache_format import pack_diagnostics as pack_diagnostics
@@ -309,16 +311,21 @@ class Cache:
             store.put(abspath, relpath, key, sha, diagnostics, facts)
             self.writes += 1
 
-    def corpus_findings(self, scope: str, key: str, known: dict) -> list[tuple[str, Diagnostic]] | None:
+    def corpus_findings(
+        self, scope: str, key: str, known: dict, listing_now: Callable[[], str]
+    ) -> list[tuple[str, Diagnostic]] | None:
         """The corpus phase's findings stored under `key` (corpus_key), each for a display path
-        in `known`; None when there are none or they do not decode (the rule runs)."""
+        in `known`; None when there are none, they do not decode, or the rule read the project's
+        file listing and `listing_now()` (its digest today) differs (then the rule runs)."""
         store = self._store(scope)
         text = store.corpus_get(key) if store is not None else None
         if text is None:
             return None
         try:
-            found = unpack_corpus_findings(text, self.strings)
+            stamp, found = unpack_corpus_findings(text, self.strings)
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return None
+        if stamp and stamp != listing_now():
             return None
         return found if all(display in known for display, _ in found) else None
 

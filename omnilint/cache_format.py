@@ -121,13 +121,15 @@ def unpack_facts(text: str) -> dict[str, str]:
 
 
 def corpus_key(code: str, texts: dict[str, str], root: str, listing) -> str:
-    """What one corpus rule's findings depend on, hashed: the rule (its code and options are
-    in the scope with the rest of the config and code), every file's facts under its display
-    path, the project root and, for rules that resolve local links, every file under the
-    root (`listing`: rule.ProjectFiles; its folder is walked here if no rule has yet)."""
+    """What one corpus rule's findings depend on besides the project's file listing, hashed:
+    the rule (its code and options are in the scope with the rest of the config and code),
+    every file's facts under its display path, the project root and, for rules that resolve
+    local links, where each linted file sits in it (`listing`: rule.ProjectFiles). The listing
+    itself is not walked here: an entry records its digest only when the rule read it
+    (`pack_corpus_findings`), so a run whose notes link to nothing local never walks the folder."""
     parts = [code, root]
     if listing is not None:
-        parts += ["known" if listing.root_known else "guessed", *listing.files, "\x01"]
+        parts += ["known" if listing.root_known else "guessed"]
         for display, path in listing.sources.items():
             parts += [display, path]
     parts.append("\x02")
@@ -136,22 +138,29 @@ def corpus_key(code: str, texts: dict[str, str], root: str, listing) -> str:
     return digest("\x00".join(parts))
 
 
-def pack_corpus_findings(found: list[tuple[str, Diagnostic]]) -> str:
-    """[each display path once, the index of each finding's], NUL, the packed findings."""
+def listing_digest(listing) -> str:
+    """The project's file listing (rule.ProjectFiles.files; walked if no rule has yet), hashed."""
+    return digest("\x00".join(listing.files))
+
+
+def pack_corpus_findings(found: list[tuple[str, Diagnostic]], listing_stamp: str = "") -> str:
+    """[each display path once, the index of each finding's, the digest of the file listing the
+    rule read or ""], NUL, the packed findings."""
     numbers: dict[str, int] = {}
     which = [numbers.setdefault(display, len(numbers)) for display, _ in found]
-    head = json.dumps([list(numbers), which], ensure_ascii=False, separators=(",", ":"))
+    head = json.dumps([list(numbers), which, listing_stamp], ensure_ascii=False, separators=(",", ":"))
     return head + "\x00" + pack_diagnostics([d for _, d in found])
 
 
-def unpack_corpus_findings(text: str, share) -> list[tuple[str, Diagnostic]]:
-    """(display path, finding) pairs of pack_corpus_findings; ValueError/TypeError/... on anything else."""
+def unpack_corpus_findings(text: str, share) -> tuple[str, list[tuple[str, Diagnostic]]]:
+    """(listing stamp, (display path, finding) pairs) of pack_corpus_findings;
+    ValueError/TypeError/... on anything else."""
     head, _, body = text.partition("\x00")
-    displays, which = json.loads(head)
+    displays, which, stamp = json.loads(head)
     diagnostics = unpack_diagnostics(body, share)
-    if len(which) != len(diagnostics) or not all(isinstance(d, str) for d in displays):
+    if len(which) != len(diagnostics) or not all(isinstance(d, str) for d in displays) or not isinstance(stamp, str):
         raise ValueError("not the corpus phase's findings")
-    return [(displays[i], d) for i, d in zip(which, diagnostics)]
+    return stamp, [(displays[i], d) for i, d in zip(which, diagnostics)]
 
 
 class Strings:

@@ -3,7 +3,8 @@
 
 Facts arrive as JSON text (from workers or the cache) and are decoded one rule at a time,
 only when the rule's findings are not in the cache (check mode: they are stored under a
-hash of all its facts, the root and the project's file listing).
+hash of all its facts and the root, with the digest of the project's file listing when the
+rule read it, so that a warm run walks the folder only for rules whose answer depends on it).
 A corpus fix on a file whose facts came from the cache is applied only when the facts
 collected again from the text about to be edited are the same.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
 
 from . import cache as result_cache
@@ -59,9 +61,13 @@ def corpus_phase(results: list[FileResult], session: Session, progress=None) -> 
         # listing (its code and options are the scope's): a warm run decodes no facts.
         scope = cache.scope(session.ruleset(settings)) if cache is not None else None
         stored = result_cache.corpus_key(code, texts, root, listing) if scope is not None else None
-        found = cache.corpus_findings(scope, stored, index) if cache is not None and scope and stored else None
+        found = None
+        if cache is not None and scope and stored:
+            listing_now = partial(result_cache.listing_digest, listing) if listing is not None else str
+            found = cache.corpus_findings(scope, stored, index, listing_now)
         if found is None:
             facts = {display: json.loads(text) for display, text in texts.items()}  # one rule's at a time
+            reads_before = listing.reads if listing is not None else 0
             try:
                 found = list(rule.check_corpus(facts, options, CorpusContext(root, listing, cache_dir)))
             except Exception as exc:  # noqa: BLE001
@@ -71,7 +77,9 @@ def corpus_phase(results: list[FileResult], session: Session, progress=None) -> 
                 )
                 continue
             if cache is not None and scope and stored:
-                cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found))
+                read_listing = listing is not None and listing.reads > reads_before
+                stamp = result_cache.listing_digest(listing) if read_listing else ""
+                cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found, stamp))
         for display, d in found:
             index[display].diagnostics.append(d)
 

@@ -192,7 +192,7 @@ class ProjectFiles:
     a rule first asks (a run whose files link to nothing local never walks it), and once.
     """
 
-    __slots__ = ("_files", "_load", "_shared", "root_known", "sources")
+    __slots__ = ("_files", "_load", "_shared", "reads", "root_known", "sources")
 
     def __init__(
         self,
@@ -206,9 +206,13 @@ class ProjectFiles:
         self._files, self._load = files, load
         self.sources, self.root_known = sources, root_known
         self._shared: dict[str, Any] = {}
+        # How often a rule asked for the files (directly or through `shared`): the corpus phase
+        # caches a rule's findings with the listing's digest only when the rule read it.
+        self.reads = 0
 
     @property
     def files(self) -> tuple[str, ...]:
+        self.reads += 1
         if self._files is None:
             self._files = self._load()  # type: ignore[misc]
             self._load = None
@@ -216,6 +220,7 @@ class ProjectFiles:
 
     def shared(self, key: str, compute: Callable[[ProjectFiles], Any]) -> Any:
         """`compute(self)` once for every rule that asks with `key` (an index of the files)."""
+        self.reads += 1
         if key not in self._shared:
             self._shared[key] = compute(self)
         return self._shared[key]

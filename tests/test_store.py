@@ -22,7 +22,7 @@ from cache_helpers import PLUGIN_FILE, article, make_vault
 
 from omnilint import cache as result_cache
 from omnilint import config as cfg
-from omnilint import pipeline, runner, store
+from omnilint import corpus, pipeline, runner, store
 from omnilint.model import Applicability, Diagnostic, Edit, Fix, Severity
 
 TIMEOUT = 120
@@ -503,7 +503,7 @@ def test_damaged_corpus_results_are_a_miss(tmp_path: Path, monkeypatch):
         assert connection.execute("SELECT count(*) FROM corpus").fetchone()[0] > 0
         connection.execute(
             "UPDATE corpus SET body = ?",
-            ('[["elsewhere.md"],[0]]\x00[["X1","x","m",0,0,"error",1,1,1,1,null,null,null]]',),
+            ('[["elsewhere.md"],[0],""]\x00[["X1","x","m",0,0,"error",1,1,1,1,null,null,null]]',),
         )
     assert report(run(vault, cache_dir)) == report(cold)
 
@@ -525,10 +525,41 @@ def test_corpus_findings_survive_their_stored_form():
         {"cluster": ["a.md", "b.md"]},
     )
     found = [("notes/a.md", a), ("b 中文.md", b), ("notes/a.md", b)]
-    assert (
-        result_cache.unpack_corpus_findings(result_cache.pack_corpus_findings(found), result_cache.Strings()) == found
+    packed = result_cache.pack_corpus_findings(found, "stamp")
+    assert result_cache.unpack_corpus_findings(packed, result_cache.Strings()) == ("stamp", found)
+    assert result_cache.unpack_corpus_findings(result_cache.pack_corpus_findings([]), result_cache.Strings()) == (
+        "",
+        [],
     )
-    assert result_cache.unpack_corpus_findings(result_cache.pack_corpus_findings([]), result_cache.Strings()) == []
+
+
+def test_a_warm_run_walks_the_folder_only_for_rules_that_read_the_listing(tmp_path: Path, monkeypatch):
+    """Notes that link to nothing local: no rule reads the project's files, so the warm run
+    (like the cold one) never walks the folder; one local link later, it does."""
+    monkeypatch.chdir(tmp_path)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# A\n\nSee [the site](https://example.com/a).\n", encoding="utf-8")
+    (notes / "b.md").write_text("# B\n\nPlain text.\n", encoding="utf-8")
+    walks: list[Path] = []
+    real_walk = corpus.walk_project
+    monkeypatch.setattr(corpus, "walk_project", lambda root, exclude: walks.append(root) or real_walk(root, exclude))
+
+    def check(cache_dir: Path | None) -> runner.RunResult:
+        return runner.run(
+            [str(notes)], runner.Job(mode="check", cache_dir=str(cache_dir) if cache_dir else None), jobs=1
+        )
+
+    cache_dir = tmp_path / "cache"
+    cold = check(cache_dir)
+    warm = check(cache_dir)
+    assert all(f.cached for f in warm.files)
+    assert walks == []
+    assert report(warm) == report(cold)
+    (notes / "b.md").write_text("# B\n\nSee [a](a.md) and [c](c.md).\n", encoding="utf-8")
+    linked = check(cache_dir)
+    assert walks, "a note with local links must have its targets checked against the folder"
+    assert any(d.code == "LNK005" and "c.md" in d.message for _, d in linked.diagnostics)
 
 
 def test_a_fully_warm_run_writes_nothing(vault: Path, tmp_path: Path, no_racy_window):
