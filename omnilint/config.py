@@ -18,6 +18,7 @@ the trust rules; split, every part would import the others.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -200,16 +201,35 @@ def close_match(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-def find_config(directory: Path) -> Path | None:
+def find_config(directory: Path, memo: dict[str, Path | None] | None = None) -> Path | None:
     """The nearest config file at or above `directory` (a pyproject.toml counts only with a
-    [tool.omnilint] table), or None."""
+    [tool.omnilint] table), or None.  `memo` (folder -> answer, kept by the caller for one
+    run) spares the walk up through folders an earlier call already answered: a vault's
+    folders share their parents."""
+    climbed: list[str] = []
+    found: Path | None = None
     for folder in (directory, *directory.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                if name == "pyproject.toml" and not _has_tool_table(candidate):
-                    continue
-                return candidate
+        key = str(folder)
+        if memo is not None and key in memo:
+            found = memo[key]
+            break
+        climbed.append(key)
+        found = _config_file_in(folder)
+        if found is not None:
+            break
+    if memo is not None:
+        for key in climbed:  # every folder on the way up has the same nearest config
+            memo[key] = found
+    return found
+
+
+def _config_file_in(folder: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            if name == "pyproject.toml" and not _has_tool_table(Path(candidate)):
+                continue
+            return Path(candidate)
     return None
 
 

@@ -63,6 +63,10 @@ class Session:
         self._explicit: cfg.Settings | None = None
         self._by_folder: dict[str, cfg.Settings] = {}
         self._by_file: dict[Path, cfg.Settings] = {}  # one Settings per config file, shared by its folders
+        self._config_at: dict[str, Path | None] = {}  # folder -> nearest config (cfg.find_config's memo)
+        # Where no config governs, the search for a Logseq graph stops only at a repository's or
+        # vault's top, whichever folder's defaults asked: one answer per folder for all of them.
+        self._vault_without_config: dict[str, str] = {}
         self._rulesets: dict[Path | None, cfg.RuleSet] = {}
         self._globs: dict[tuple[str, ...], list[re.Pattern[str]]] = {}
 
@@ -81,9 +85,9 @@ class Session:
         return found
 
     def _discover(self, directory: Path) -> cfg.Settings:
-        source = cfg.find_config(directory)
+        source = cfg.find_config(directory, self._config_at)
         if source is None:
-            return cfg.Settings(directory)
+            return cfg.Settings(directory, vault_by_folder=self._vault_without_config)
         known = self._by_file.get(source)
         if known is None:
             known = self._by_file[source] = cfg.read_file(source, trusted=False)

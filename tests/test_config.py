@@ -121,3 +121,18 @@ def test_a_letters_only_prefix_names_one_family():
     fm = [r.code for r in cfg.select_rules(table, ["FM"], [], [], "test")]
     assert fm and all(c.startswith("FM0") for c in fm)
     assert "FMT001" in [r.code for r in cfg.select_rules(table, ["FMT"], [], [], "test")]
+
+
+def test_find_config_with_a_shared_memo_answers_as_without_it(tmp_path: Path):
+    """The memo is filled by whichever folder asks first; nested configs must still win."""
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "a" / "x" / "y").mkdir(parents=True)
+    (tmp_path / "a" / "omnilint.toml").write_text("", encoding="utf-8")
+    (tmp_path / "a" / "b" / "c" / ".omnilint.toml").write_text("", encoding="utf-8")
+    (tmp_path / "a" / "x" / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    folders = [tmp_path / p for p in ("a/x/y", "a/b/c", "a/b", "a/x", "a", "")]
+    memo: dict = {}
+    for folder in folders + folders[::-1]:
+        assert cfg.find_config(folder, memo) == cfg.find_config(folder)
+    assert cfg.find_config(tmp_path / "a" / "b", memo) == tmp_path / "a" / "omnilint.toml"
+    assert cfg.find_config(tmp_path / "a" / "b" / "c", memo) == tmp_path / "a" / "b" / "c" / ".omnilint.toml"
