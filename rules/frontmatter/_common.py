@@ -251,9 +251,11 @@ def same_value(a: Any, b: Any) -> bool:
 
 # -- writing scalars ---------------------------------------------------------
 
-_NON_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029\ufeff]"
-)
+# What YAML cannot hold unquoted: outside its printable set (tab, LF, CR, x20-x7E, x85,
+# xA0-uD7FF, uE000-uFFFD, astral), plus the line breaks and BOM it treats specially.  Listed
+# as the few excluded ranges rather than the negated allowed ones: `re` builds a table entry
+# per code point of a class's ranges below U+FFFF when it compiles, at every start-up.
+_NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
 
 
