@@ -337,15 +337,6 @@ def rule_options(rule: type[Rule], given: dict[str, Any], origin: str, trusted: 
     return options
 
 
-def _inherit_vault(
-    rule: type[Rule], options: dict[str, Any], given: dict[str, Any], settings: Settings
-) -> dict[str, Any]:
-    """A rule option named `vault` defaults to the top-level `vault` setting."""
-    if "vault" in rule.options and "vault" not in given:
-        options["vault"] = settings.get("vault")
-    return options
-
-
 def _merge_format_options(
     table: dict[str, type[Rule]], given: dict[str, dict[str, Any]], format_options: dict[str, Any], origin: str
 ) -> None:
@@ -415,7 +406,7 @@ def build_ruleset(settings: Settings, overrides: Overrides) -> RuleSet:
     rules = []
     for r in chosen:
         options = rule_options(r, given.get(r.code, {}), origin, settings.trusted or settings.source is None)
-        rules.append((r(), _inherit_vault(r, options, given.get(r.code, {}), settings)))
+        rules.append((r(), options))
     pfi = []
     for glob, codes in settings.get("per-file-ignores").items():
         expanded: set[str] = set()

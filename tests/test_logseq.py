@@ -233,6 +233,22 @@ def test_vault_logseq_in_the_config_makes_a_graph_without_config_edn(tmp_path: P
     assert ("Omnivore.md", 2, 4, "LNK001") in found
 
 
+def test_link_rules_resolve_a_found_graph_as_logseq_without_a_config(graph: Path):
+    """A namespace page `[[a/b]]` exists in a Logseq graph once referenced: LNK005 takes the
+    file's kind from the graph found around it (its `vault` option is "auto"), not "obsidian"."""
+    (graph / "pages" / "Links.md").write_text("- See [[Reading/Articles]] and ![chart](gone.png)\n", encoding="utf-8")
+    found = findings(run("check", "--no-cache", "--output-format", "json", "--select", "LNK005", "pages", cwd=graph))
+    assert ("pages/Links.md", 1, 32, "LNK005") in found  # the missing image is still found
+    assert [f for f in found if f[0] == "pages/Links.md"] == [("pages/Links.md", 1, 32, "LNK005")]
+
+
+def test_a_rule_level_vault_option_overrides_the_found_graph(graph: Path):
+    (graph / "omnilint.toml").write_text('[rules.LNK005]\nvault = "obsidian"\n', encoding="utf-8")
+    (graph / "pages" / "Links.md").write_text("- See [[Reading/Articles]]\n", encoding="utf-8")
+    found = findings(run("check", "--no-cache", "--output-format", "json", "--select", "LNK005", "pages", cwd=graph))
+    assert ("pages/Links.md", 1, 7, "LNK005") in found
+
+
 def test_a_folder_that_is_not_a_graph_keeps_its_indented_code(tmp_path: Path):
     (tmp_path / ".git").mkdir()
     (tmp_path / "note.md").write_text(OMNIVORE_PAGE, encoding="utf-8")

@@ -55,7 +55,17 @@ def collect(doc: Document) -> dict[str, Any]:
         # clipped copy lost; looked up only when there is such a link.
         in_page = any("dest" in link for link in facts["links"])
         facts["article"] = article_url(doc) if in_page else None
+        if doc.vault != "obsidian":  # the default is left out: most facts stay as they were
+            facts["vault"] = doc.vault
     return facts
+
+
+def vault_of(file_facts: Mapping[str, Any], option: Any) -> str:
+    """How a file's links resolve: the rule's `vault` option when set to a kind, else
+    ("auto", the default) the file's own: the top-level `vault` setting, or a Logseq graph
+    found around it (discovery.vault_kind)."""
+    chosen = str(option).lower()
+    return file_facts.get("vault", "obsidian") if chosen == "auto" else chosen
 
 
 def _heading_ids(doc: Document) -> set[str]:

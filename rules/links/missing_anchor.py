@@ -28,6 +28,8 @@ class MissingAnchor(CorpusRule):
     finding per document, on the first such link, with their number and the
     first anchors (a clipped page loses its anchors all at once); JSON output
     lists every link in the finding's `data` (`count`, `anchors`, `locations`).
+    Option `vault` as LNK005's: `"auto"` (the default) takes each file's kind;
+    in a Logseq graph a `[[page#heading]]` wikilink is not judged.
 
     ## Why is this bad?
     The link opens the page but not the place.  Saved web pages keep anchors
@@ -70,14 +72,14 @@ class MissingAnchor(CorpusRule):
     summary = "Links to #fragments that match no heading or block id of the target file"
     needs_files = True
     fixable = Fixable.UNSAFE
-    options = {"vault": "obsidian"}
-    option_choices = {"vault": ("obsidian", "logseq", "plain")}
+    options = {"vault": "auto"}
+    option_choices = {"vault": ("auto", "obsidian", "logseq", "plain")}
 
     def collect(self, doc: Document, options: Options) -> Any:
         return _index.collect(doc)
 
     def check_corpus(self, facts: Mapping[str, Any], options: Options, context: CorpusContext):
-        vault = str(options.get("vault", "obsidian")).lower()
+        chosen = options.get("vault", "auto")
         project = _index.Project.of(facts, context)
         # Each target file's anchors, prepared on the first link to it: a file with n
         # headings and n links to them costs n, not n * n.  Local to this call, so the
@@ -85,6 +87,7 @@ class MissingAnchor(CorpusRule):
         anchors: dict[tuple[bool, str], _index.Anchors] = {}
         for display, file_facts in facts.items():
             source = project.path_of(display, file_facts)
+            vault = _index.vault_of(file_facts, chosen)
             missing = []
             for link in file_facts["links"]:
                 fragment = link["fragment"]

@@ -34,8 +34,9 @@ class MissingLocalTarget(CorpusRule):
     A wikilink to a bare note name (`[[Omnivore]]`, `[[Jan 31st, 2023]]`: no
     folder, no extension) that matches no file is a placeholder, a note not
     written yet, which Obsidian creates on click; it is not reported unless
-    option `note-placeholders` is false.  Option `vault` (the top-level `vault`
-    setting is its default): `"obsidian"` (the default) also resolves Markdown
+    option `note-placeholders` is false.  Option `vault`: `"auto"` (the default)
+    takes each file's kind (the top-level `vault` setting, else a Logseq graph
+    found around the file, else Obsidian); `"obsidian"` also resolves Markdown
     links the Obsidian way; `"logseq"`: every `[[page]]` of a Logseq graph
     exists once it is referenced (journal dates like `[[Jan 31st, 2023]]` and
     `[[a/b]]` namespaces included), so only embeds and Markdown links are
@@ -68,18 +69,19 @@ class MissingLocalTarget(CorpusRule):
     summary = "Relative links, images, wikilinks and embeds whose target file does not exist"
     fixable = Fixable.UNSAFE
     needs_files = True
-    options = {"vault": "obsidian", "note-placeholders": True}
-    option_choices = {"vault": ("obsidian", "logseq", "plain")}
+    options = {"vault": "auto", "note-placeholders": True}
+    option_choices = {"vault": ("auto", "obsidian", "logseq", "plain")}
 
     def collect(self, doc: Document, options: Options) -> Any:
         return _index.collect(doc)
 
     def check_corpus(self, facts: Mapping[str, Any], options: Options, context: CorpusContext):
-        vault = str(options.get("vault", "obsidian")).lower()
+        chosen = options.get("vault", "auto")
         placeholders = bool(options.get("note-placeholders", True))
         project = _index.Project.of(facts, context)
         for display, file_facts in facts.items():
             source = project.path_of(display, file_facts)
+            vault = _index.vault_of(file_facts, chosen)
             for link in file_facts["links"]:
                 if not link["target"] or _skipped(link, vault, placeholders):
                     continue
