@@ -26,7 +26,7 @@ from .fixer import Rejected, apply_edits, non_overlapping, verify
 from .model import Applicability, Diagnostic, Severity
 from .rule import CorpusContext, CorpusRule, ProjectFiles
 from .session import Session
-from .text import decode
+from .text import LineIndex, decode
 
 
 def corpus_phase(results: list[FileResult], session: Session, progress=None) -> None:
@@ -76,12 +76,45 @@ def corpus_phase(results: list[FileResult], session: Session, progress=None) -> 
                     Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
                 )
                 continue
+            _place_edits(found, index)
             if cache is not None and scope and stored:
                 read_listing = listing is not None and listing.reads > reads_before
                 stamp = result_cache.listing_digest(listing) if read_listing else ""
                 cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found, stamp))
         for display, d in found:
             index[display].diagnostics.append(d)
+
+
+def _place_edits(found: list[tuple[str, Diagnostic]], index: dict[str, FileResult]) -> None:
+    """Line and column of each edit of the corpus rules' fixes (what JSON, SARIF and the editor
+    show), as the pipeline gives per-file fixes: from the file's text, read again if it was
+    dropped, and only if it is still what was linted (else the edits stay unplaced)."""
+    texts: dict[str, LineIndex | None] = {}
+    for display, d in found:
+        if d.fix is None or d.edit_positions is not None:
+            continue
+        if display not in texts:
+            texts[display] = _line_index(index[display])
+        lines = texts[display]
+        if lines is not None:
+            d.edit_positions = [(*lines.position(e.start), *lines.position(e.end)) for e in d.fix.edits]
+
+
+def _line_index(r: FileResult) -> LineIndex | None:
+    if r.new_text is not None:
+        return LineIndex(r.new_text)
+    if r.stdin or not r.sha:
+        return None
+    try:
+        data = read_regular_file(r.path, cfg.MAX_FILE_SIZE_LIMIT)
+    except (OSError, TooLarge, NotRegular):
+        return None
+    if result_cache.digest(data) != r.sha:
+        return None
+    try:
+        return LineIndex(decode(data).text)
+    except ValueError:
+        return None
 
 
 def project_files(results: list[FileResult], session: Session) -> ProjectFiles:

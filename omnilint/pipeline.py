@@ -78,7 +78,7 @@ def _read(task: Task, session: Session) -> _Read | FileResult:
     cache = session.cache
     vault = session.vault_for(path)
     scope = cache.scope(ruleset, vault) if cache is not None and not result.stdin else None
-    if scope is not None or job.mode == "fix":
+    if not result.stdin:  # what the cache keys, and what a corpus fix or its edits' places are checked against
         result.sha = result_cache.digest(data)
     entry = None
     if cache is not None and scope is not None:

@@ -182,6 +182,29 @@ def test_project_listing_respects_excludes_and_guesses_the_root_without_config(t
     assert not any(p.startswith(".git/") for p in listing.files)
 
 
+def test_a_corpus_fix_shows_where_its_edits_go_cold_and_warm(tmp_path: Path):
+    """JSON (and SARIF, the editor) list each edit with its line and column, for the corpus
+    rules' fixes as for the others; the cached run says the same."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "n.md").write_text("# N\n\nText.\n\n![chart](img/chart.png)\n", encoding="utf-8")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "chart.png").write_bytes(b"x")
+    (tmp_path / "omnilint.toml").write_text("", encoding="utf-8")  # the project's root: media/ is in it
+
+    def edits(cache_dir: Path | None) -> list:
+        job = runner.Job(
+            overrides=runner.cfg.Overrides(select=("LNK005",)), cache_dir=str(cache_dir) if cache_dir else None
+        )
+        result = runner.run([str(tmp_path / "notes")], job, jobs=1)
+        [(_, d)] = result.diagnostics
+        assert d.fix is not None
+        return [(e.content, p) for e, p in zip(d.fix.edits, d.edit_positions or [])]
+
+    cold = edits(tmp_path / "cache")
+    assert cold == [("../media/chart.png", (5, 10, 5, 23))]  # "img/chart.png" spans columns 10-22
+    assert edits(tmp_path / "cache") == cold == edits(None)
+
+
 # -- the corpus sample ---------------------------------------------------------------
 
 
