@@ -21,7 +21,8 @@ class EmptyLink(Rule):
     on a line shaped like a statement) are not links a writer meant, and are left alone.
     The empty backlinks a Readwise export template writes after every highlight
     (`[](https://read.readwise.io/read/…)`) are one finding per document, on the
-    first, with their number; JSON output lists every one in the finding's `data`.
+    first, with their number; so are the empty `[ ](#…)` section permalinks of a
+    page's headings; JSON output lists every one in the finding's `data`.
 
     ## Why is this bad?
     An empty destination links the page to itself; an empty text is a link
@@ -45,7 +46,7 @@ class EmptyLink(Rule):
     removing the link drops its URL, and an image with alt text but no URL
     becomes its alt text.  A link alone on its line goes with its line (and one
     neighbouring blank line) when no other block changes.  One unsafe fix removes
-    every Readwise backlink of the document.
+    every Readwise backlink of the document, one every heading permalink.
     """
 
     code = "LNK009"
@@ -55,6 +56,7 @@ class EmptyLink(Rule):
 
     def check(self, doc: Document, options: Options):
         backlinks: list[Node] = []
+        permalinks: list[Node] = []
         for node in doc.links:
             if node.link_type in ("autolink", "email", "wikilink"):
                 continue
@@ -68,23 +70,29 @@ class EmptyLink(Rule):
             if empty_text and not empty_url and node.kind == "link" and is_readwise_backlink(node):
                 backlinks.append(node)
                 continue
+            if empty_text and not empty_url and node.kind == "link" and is_heading_permalink(doc, node):
+                permalinks.append(node)
+                continue
             fix = self._fix(doc, node, empty_url, empty_text)
             yield self.report(doc, node.start, node.end, _message(node, empty_url, empty_text), fix)
         if backlinks:
-            yield self._backlinks(doc, backlinks)
+            many = f"{len(backlinks)} empty Readwise backlinks [](https://read.readwise.io/read/…) from the export template"
+            yield self._grouped(doc, backlinks, many, "Readwise backlink")
+        if permalinks:
+            many = f"{len(permalinks)} empty links [ ](#…) to their own headings (the site's section permalinks)"
+            yield self._grouped(doc, permalinks, many, "heading permalink", _permalink_removal)
 
-    def _backlinks(self, doc: Document, nodes: list[Node]):
-        """The template's empty backlinks: one finding, one fix that removes them all."""
+    def _grouped(self, doc: Document, nodes: list[Node], many: str, what: str, removal=None):
+        """Empty links an exporter or a site writes by the dozen: one finding, one unsafe fix
+        that removes them all (each by `removal(doc, node)`, else as a lone empty link is)."""
         first = nodes[0]
-        if len(nodes) == 1:
-            message = _message(first, False, True)
+        message = _message(first, False, True) if len(nodes) == 1 else many
+        if removal is None:
+            edits = merge_edits(e for n in nodes for e in self._remove(doc, n, safe=False).edits)
         else:
-            message = (
-                f"{len(nodes)} empty Readwise backlinks [](https://read.readwise.io/read/…) from the export template"
-            )
-        edits = merge_edits(e for n in nodes for e in self._remove(doc, n, safe=False).edits)
-        what = "backlink" if len(nodes) == 1 else f"{len(nodes)} backlinks"
-        fix = None if edits is None else self.fix(f"Remove the empty Readwise {what}", *edits, safe=False)
+            edits = merge_edits(removal(doc, n) for n in nodes)
+        what = f"empty {what}" if len(nodes) == 1 else f"{len(nodes)} empty {what}s"
+        fix = None if edits is None else self.fix(f"Remove the {what}", *edits, safe=False)
         data = {"count": len(nodes), "locations": [location(doc, n.start, n.end) for n in nodes]}
         return self.report(doc, first.start, first.end, message, fix, data)
 
@@ -117,6 +125,23 @@ class EmptyLink(Rule):
             edit = Edit(node.start, node.end)
         what = "image" if node.kind == "image" else "link"
         return self.fix(f"Remove the empty {what}", edit, safe=safe)
+
+
+def is_heading_permalink(doc: Document, node: Node) -> bool:
+    """`## [ ](#getting-started) Getting started`: the section permalink icon of a web page
+    (dev.to, docs sites), an in-page link with no text inside a heading."""
+    if not node.url.startswith("#"):
+        return False
+    parent = doc.parent(node)
+    while parent is not None and parent.kind not in ("heading", "paragraph"):
+        parent = doc.parent(parent)
+    return parent is not None and parent.kind == "heading"
+
+
+def _permalink_removal(doc: Document, node: Node) -> Edit:
+    """The link and the space after it: `## [ ](#x) Title` becomes `## Title`."""
+    end = node.end + 1 if doc.text[node.end : node.end + 1] == " " else node.end
+    return Edit(node.start, end)
 
 
 def is_readwise_backlink(node: Node) -> bool:
