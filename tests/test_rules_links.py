@@ -368,7 +368,7 @@ class TestEmptyLink:
         found = only(text, "LNK009")
         assert [d.line for d in found] == [1, 3]
         assert all("invisible" in d.message for d in found)
-        assert fix(text, "LNK009", unsafe=True).text == "###  **Customizable Error Handling**\n"
+        assert fix(text, "LNK009", unsafe=True).text == "### **Customizable Error Handling**\n"
 
     def test_images_with_empty_alt_and_links_around_images_are_fine(self):
         assert not only("![](https://e.com/a.png) [![](https://e.com/b.png)](https://e.com)\n", "LNK009")
