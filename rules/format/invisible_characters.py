@@ -106,8 +106,10 @@ class InvisibleCharacters(Rule):
             for m in ZERO_WIDTH.finditer(text, start, end) if zero_width else ():
                 if not word_break(text, m, start, end):
                     yield self._zero_width(doc, m, start, end)
-            for m in NBSP.finditer(text, start, end) if nbsp else ():
-                if typographic(text, m.start(), m.end()):
+            # One character past the run: the lookahead must see what follows it (`word<NBSP>**bold**`
+            # ends a run at the `**`), as the lookbehind sees what precedes it.
+            for m in NBSP.finditer(text, start, end + 1) if nbsp else ():
+                if m.start() >= end or typographic(text, m.start(), m.end()):
                     continue
                 yield self.report(
                     doc,
