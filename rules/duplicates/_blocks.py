@@ -125,6 +125,18 @@ class Block:
         return self._plain
 
     @property
+    def prose_shaped(self) -> bool:
+        """The cheap half of `prose`: a paragraph with text, at the top level or in a quote,
+        not in a callout (asked first, so that other blocks skip the code-likeness check)."""
+        return (
+            self.family == "paragraph"
+            and self.node.kind == "paragraph"
+            and self.nested in ("", "blockquote")
+            and self.zone != "callout"
+            and bool(self.text)
+        )
+
+    @property
     def prose(self) -> bool:
         """A paragraph of running text: not in a list, table or callout, not code, not a
         definition (`: text`), not an admonition (`**Note**`, `Warning:`) and not metadata
@@ -132,11 +144,7 @@ class Block:
         only blocks whose repetition shows an exporter at work."""
         if self._prose is None:
             self._prose = (
-                self.family == "paragraph"
-                and self.node.kind == "paragraph"
-                and self.nested in ("", "blockquote")
-                and self.zone != "callout"
-                and bool(self.text)
+                self.prose_shaped
                 and not self.code_like
                 and not _DEFINITION.match(self._doc.text, self.node.start)
                 and not _ADMONITION.match(self._doc.text, self.node.start)
@@ -161,13 +169,29 @@ def header_nodes(doc: Document) -> set[int]:
 
 
 class Entry:
-    """A block in one rule's view: `key` is its text when it counts on its own."""
+    """A block in one rule's view: `key` is its text when it counts on its own (its prose
+    weighs `min_length` and, with `skip_code_like`, it does not look like code).  The key is
+    worked out on first use: a rule that never asks for it (a block whose text occurs once
+    cannot repeat another) never pays for the code-likeness check."""
 
-    __slots__ = ("block", "key", "tokens")
+    __slots__ = ("_document", "_key", "_min_length", "_skip_code_like", "block", "tokens")
 
-    def __init__(self, block: Block, key: str | None) -> None:
-        self.block, self.key = block, key
+    def __init__(self, doc: Document, block: Block, min_length: int, skip_code_like: bool) -> None:
+        # A strong reference, unlike the Block's: the key may be asked after the caller let go
+        # of the Document, and no Document holds its entries, so this makes no cycle.
+        self._document = doc
+        self.block = block
+        self._min_length, self._skip_code_like = min_length, skip_code_like
+        self._key: str | bool | None = False  # False: not worked out yet
         self.tokens: list[str] = []
+
+    @property
+    def key(self) -> str | None:
+        if self._key is False:
+            block = self.block
+            counts = block.text and block.size >= self._min_length and not (self._skip_code_like and block.code_like)
+            self._key = block.text if counts else None
+        return self._key  # type: ignore[return-value]  # never False here
 
     node = property(lambda self: self.block.node)
     parent = property(lambda self: self.block.parent)
@@ -413,11 +437,12 @@ def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list
     on its own (`key`) when its prose weighs `min_length` and, with `skip_code_like`, it does
     not look like code (such a block may still extend a run of copies).  The entries are
     fresh: the caller may annotate them."""
-    found = []
-    for block in doc.shared("duplicates.blocks", _blocks):
-        counts = block.text and block.size >= min_length and not (skip_code_like and block.code_like)
-        found.append(Entry(block, block.text if counts else None))
-    return found
+    return [Entry(doc, block, min_length, skip_code_like) for block in blocks(doc)]
+
+
+def blocks(doc: Document) -> list[Block]:
+    """The document's block sequence, shared by the three rules (read-only)."""
+    return doc.shared("duplicates.blocks", _blocks)
 
 
 def _blocks(doc: Document) -> list[Block]:

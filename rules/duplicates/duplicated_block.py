@@ -70,16 +70,24 @@ def same(a: Entry, b: Entry) -> bool:
     return bool(a.text) and a.text == b.text and a.zone == b.zone and a.family == b.family
 
 
-def find_runs(seq: list[Entry]) -> list[Run]:
+def repeated_texts(seq: list[Entry]) -> Counter:
+    """(zone, family, text) -> how many blocks say it."""
+    return Counter((e.zone, e.family, e.text) for e in seq if e.text)
+
+
+def find_runs(seq: list[Entry], texts: Counter) -> list[Run]:
     """Pair each counting block with the latest earlier block of the same text, and join
     pairs that follow each other into runs.  Short blocks equal to their counterpart
-    (a caption, a one-line paragraph) extend a run but never start one.  Linear time."""
+    (a caption, a one-line paragraph) extend a run but never start one.  Linear time.
+
+    `texts` is `repeated_texts(seq)`: a block whose text occurs once has no earlier copy and
+    is no later block's, so whether it counts (its key, a code-likeness check) is not asked."""
     last_seen: dict[tuple[str, str, str], int] = {}
     runs: list[Run] = []
     current: Run | None = None
     for j, entry in enumerate(seq):
         previous = None
-        if entry.key is not None:
+        if entry.text and texts[(entry.zone, entry.family, entry.text)] > 1 and entry.key is not None:
             key = (entry.zone, entry.family, entry.key)
             previous = last_seen.get(key)
             last_seen[key] = j
@@ -265,16 +273,25 @@ class DuplicatedBlock(Rule):
         seq = entries(doc, int(options["min-length"]), bool(options["skip-code-like"]))
         far_min = int(options["far-min-length"])
         safe_min = int(options["safe-min-length"])
-        counts: Counter = Counter((e.zone, e.family, e.key) for e in seq if e.key is not None)
-        nth = occurrences(seq)
-        starts = section_starts(seq)
         reported: set[int] = set()  # indices of blocks already reported as a copy
         halves = whole_body(doc, seq, int(options["min-length"]))
         if halves is not None:
             # One finding for the whole paste; the runs inside it would only repeat it.
-            yield from self._exporter_copy(doc, seq, Run(*halves), nth, reported, safe_min, whole=True)
+            yield from self._exporter_copy(doc, seq, Run(*halves), occurrences(seq), reported, safe_min, whole=True)
             return
-        for run in find_runs(seq):
+        texts = repeated_texts(seq)
+        runs = find_runs(seq, texts)
+        if not runs:
+            return  # most documents: nothing repeats, and nothing below is needed
+        # The keys of repeated texts only: the blocks of a run are all repeated.
+        counts: Counter = Counter(
+            (e.zone, e.family, e.key)
+            for e in seq
+            if e.text and texts[(e.zone, e.family, e.text)] > 1 and e.key is not None
+        )
+        nth = occurrences(seq)
+        starts = section_starts(seq)
+        for run in runs:
             if exporter_shaped(run, seq, counts, starts):
                 yield from self._exporter_copy(doc, seq, run, nth, reported, safe_min)
                 continue

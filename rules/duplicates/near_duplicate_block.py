@@ -42,11 +42,12 @@ NEIGHBOUR_MIN = 40  # an equal neighbour makes a run when DUP001 would count it 
 def compared(entry: Entry) -> bool:
     """Paragraphs of prose, and list items only among highlights (elsewhere sibling items
     say nearly the same thing by design: changelog entries, options, steps)."""
-    if entry.key is None or entry.node.kind not in COMPARED_KINDS:
+    if entry.node.kind not in COMPARED_KINDS:
         return False
     if entry.zone == "highlights":
-        return True
-    return entry.prose
+        return entry.key is not None
+    # Shape first: the key's code-likeness check is asked only of paragraphs that could be prose.
+    return entry.block.prose_shaped and entry.key is not None and entry.prose
 
 
 def tokens(text: str) -> list[str]:
@@ -197,6 +198,8 @@ class NearDuplicateBlock(Rule):
                 near.add((earlier.index, later.index))
                 if score > best.get(later.index, (0.0, None))[0]:
                     best[later.index] = (score, earlier)
+        if not best:
+            return  # most documents: no near copies, and nothing below is needed
         reported: set[int] = set()
         starts = section_starts(seq)
         # A block with an exact copy is DUP001's: a near copy of it must not go in the same
