@@ -159,10 +159,9 @@ def whole_body(doc: Document, seq: list[Entry], min_length: int) -> tuple[list[E
     highlights aside, is one passage pasted twice (only separators or the title between),
     else None.  The halves must be whole top-level blocks, so one can go without the other."""
     header = header_nodes(doc)
-    memo: dict[int, Node] = {}
     body = []
     for e in seq:
-        if e.separator or e.zone == "highlights" or id(_top(doc, e.node, memo)) in header:
+        if e.separator or e.zone == "highlights" or id(e.block.top) in header:
             continue
         if e.node.kind == "heading" and not e.text:
             continue  # the title repeated as a heading
@@ -177,7 +176,7 @@ def whole_body(doc: Document, seq: list[Entry], min_length: int) -> tuple[list[E
         return None  # footnote definitions are the user's text: no fix removes one
     if sum(e.block.size for e in first if e.prose) < min_length:
         return None  # prose, not a listing or a table, is what an article is made of
-    if _top(doc, first[-1].node, memo) is _top(doc, second[0].node, memo):
+    if first[-1].block.top is second[0].block.top:
         return None  # both halves in one list or quote: not two pastes
     if any(e.zone == "highlights" for e in seq[first[0].index : second[-1].index + 1]):
         return None  # highlights between or inside the halves
