@@ -176,3 +176,69 @@ if __name__ == "__main__" and sys.argv[1:] == ["--wide-table"]:
         + "\n)\n",
         encoding="utf-8",
     )
+
+
+# -- NFKC piece by piece (the duplicate rules' normalisation) ----------------------------------------
+
+
+def _second_in_a_composition() -> set[int]:
+    """Code points that canonical composition may join to the character before them."""
+    found = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul vowels and trailing consonants
+    for cp in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2 and unicodedata.normalize("NFC", chr(cp)) == chr(cp):
+                found.add(int(parts[1], 16))
+    return found
+
+
+def test_nfkc_inert_characters_are_stable_code_points():
+    seconds = _second_in_a_composition()
+    inert = re.compile(f"[{_blocks.NFKC_INERT}]")
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if inert.match(ch):
+            assert unicodedata.combining(ch) == 0, hex(cp)
+            assert unicodedata.normalize("NFKC", ch) == ch, hex(cp)
+            assert cp not in seconds, hex(cp)
+
+
+def test_nfkc_by_pieces_equals_unicodedata():
+    rng = random.Random(5)
+    marks = ["\u0301", "\u0323", "\u0308", "\u3099", "\u309a", "\u1161", "\u11a8", "\u0f71", "\u0f72", "\u0f73"]
+    pieces = [
+        *PIECES,
+        *marks,
+        "，",
+        "？",
+        "！",
+        "\u3000",
+        "\u00a0",
+        "ｆｕｌｌ",
+        "ｶﾞ",
+        "か",
+        "カ",
+        "ｶ",
+        "\u1100",
+        "가",
+        "e",
+        "A",
+        "ﬁ",
+        "…",
+        "①",
+        "㍿",
+        "Å",
+        "\u212b",
+        "𝐀",
+        "中",
+        "。",
+        "é",
+        "\u00c5",
+        "×",
+    ]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert _blocks.nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+    every = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000)
+    assert _blocks.nfkc(every) == unicodedata.normalize("NFKC", every)

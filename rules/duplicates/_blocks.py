@@ -293,9 +293,32 @@ def prose(text: str) -> str:
     return _SPACE.sub(" ", _IMAGE.sub(" ", text)).strip() if IMAGE_MARK in text else text
 
 
+# Characters NFKC leaves as they are and that never join a neighbour (combining class 0, NFKC
+# quick check Yes: second in no composition): a text may be normalised piece by piece, cut
+# before any of them (UAX #15, "Stable Code Points").  ASCII, Latin-1 letters, CJK ideographs,
+# kana, Hangul syllables and CJK punctuation that NFKC keeps; tests/test_engine_speed.py holds
+# every one of them to unicodedata.
+NFKC_INERT = "\x00-\x7f\u00c0-\u00ff\u3001-\u3029\u3041-\u3096\u30a1-\u30fa\u3400-\u9fff\uac00-\ud7a3"
+# A piece NFKC may change: a run of other characters with the one before it (which a
+# combining mark in the run may join).
+_NFKC_PIECE = re.compile(f"(?s).?[^{NFKC_INERT}]+")
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, normalising only the pieces that can change: in a
+    Chinese page that is its fullwidth punctuation, not every ideograph around it."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return _NFKC_PIECE.sub(_nfkc_piece, text)
+
+
+def _nfkc_piece(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
+
+
 def normalise(text: str) -> str:
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = nfkc(text)
     if "^" in text:
         text = BLOCK_ID_AT_END.sub("", _SPACE.sub(" ", text))
     # Whitespace folded (split() and re's \s agree) before `\s*View Highlight` is looked
