@@ -12,7 +12,7 @@ import pytest
 from omnilint.rules.duplicates import _blocks
 from omnilint.rules.format import blank_lines, trailing_whitespace
 from omnilint.rules.kit import wide as _wide
-from omnilint.rules.kit.header import weight
+from omnilint.rules.kit.header import weighs_at_least, weight
 
 from omnilint.text import ByteToChar
 
@@ -159,25 +159,6 @@ def test_code_lines_equal_the_plain_patterns():
             assert _blocks.is_code_line(line) == plain_code_line(line), line
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["--wide-table"]:
-    items = [f"(0x{a:X}, 0x{b:X})," for a, b in wide_ranges()]
-    lines, line = [], "   "
-    for item in items:
-        if len(line) + len(item) + 1 > 100:
-            lines.append(line)
-            line = "   "
-        line += " " + item
-    table = Path(_wide.__file__)
-    source = table.read_text(encoding="utf-8")
-    head = source[: source.index("UNICODE_VERSION = ")]
-    table.write_text(
-        f"{head}UNICODE_VERSION = {unicodedata.unidata_version!r}\n\nWIDE_RANGES = (\n"
-        + "\n".join([*lines, line])
-        + "\n)\n",
-        encoding="utf-8",
-    )
-
-
 # -- NFKC piece by piece (the duplicate rules' normalisation) ----------------------------------------
 
 
@@ -242,3 +223,44 @@ def test_nfkc_by_pieces_equals_unicodedata():
         assert _blocks.nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
     every = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000)
     assert _blocks.nfkc(every) == unicodedata.normalize("NFKC", every)
+
+
+# -- weight decided on a prefix ----------------------------------------------------------------------
+
+
+def plain_looks_like_code_by_symbols(text: str) -> bool:
+    symbols = len(_blocks._CODE_SYMBOLS.findall(text))
+    return symbols > 0 and symbols > 0.12 * max(1, weight(text))
+
+
+def test_weighs_at_least_and_the_symbol_share_equal_the_whole_weight():
+    rng = random.Random(7)
+    pieces = [*PIECES, "中文", "，", "\u3000", "(", ")", "[x](y)", "{", ";", "=", "$", "word ", "  ", "\n\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 400)))
+        for minimum in (0, 1, 40, 80, 200, 300.5):
+            assert weighs_at_least(text, minimum) == (weight(text) >= minimum), (text, minimum)
+        if "```" not in text and "~~~" not in text and "&" not in text:
+            lines = [ln.strip().lstrip("> ").strip() for ln in text.splitlines()]
+            lines = [ln for ln in lines if ln]
+            if lines and sum(map(_blocks.is_code_line, lines)) * 2 < len(lines):
+                assert _blocks.looks_like_code(text) == plain_looks_like_code_by_symbols(text), text
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--wide-table"]:
+    items = [f"(0x{a:X}, 0x{b:X})," for a, b in wide_ranges()]
+    lines, line = [], "   "
+    for item in items:
+        if len(line) + len(item) + 1 > 100:
+            lines.append(line)
+            line = "   "
+        line += " " + item
+    table = Path(_wide.__file__)
+    source = table.read_text(encoding="utf-8")
+    head = source[: source.index("UNICODE_VERSION = ")]
+    table.write_text(
+        f"{head}UNICODE_VERSION = {unicodedata.unidata_version!r}\n\nWIDE_RANGES = (\n"
+        + "\n".join([*lines, line])
+        + "\n)\n",
+        encoding="utf-8",
+    )

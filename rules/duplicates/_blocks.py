@@ -457,7 +457,14 @@ def looks_like_code(source: str) -> bool:
     if sum(1 for ln in lines if is_code_line(ln)) * 2 >= len(lines):
         return True
     symbols = len(_CODE_SYMBOLS.findall(text))
-    return symbols > 0 and symbols > 0.12 * max(1, weight(text))
+    if symbols == 0:
+        return False
+    # Symbols in more than 12 % of the weight.  A prefix never weighs more than the whole text:
+    # when one already outweighs the symbols (prose with a few links), the text does too.
+    head = text[: int(symbols / 0.12) * 2 + 64]
+    if symbols <= 0.12 * max(1, weight(head)):
+        return False
+    return len(head) == len(text) or symbols > 0.12 * max(1, weight(text))
 
 
 # -- the entry sequence ------------------------------------------------------------------------
@@ -517,7 +524,7 @@ def _blocks(doc: Document) -> list[Block]:
         if zone == "footnote":
             return  # footnote definitions are the user's text: never compared, never removed
         block.text = normalise(raw)
-        if zone == "content" and (_is_backlinked(block) or any(flag for _, flag in section)):
+        if zone == "content" and ((block._links and _is_backlinked(block)) or any(flag for _, flag in section)):
             zone = "highlights"
         block.zone = zone
         block.size = weight(prose(block.text))

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from omnilint.rules.kit.exporter_links import ORIGINAL_LINK_TEXTS, original_link
 from omnilint.rules.kit.front_matter import find_key
-from omnilint.rules.kit.header import weight
+from omnilint.rules.kit.header import weighs_at_least
 from omnilint.rules.kit.readwise import ReadwiseBody, highlight_text, readwise_body
 
 from omnilint.document import Document
@@ -184,7 +184,7 @@ def body_fingerprint(doc: Document, min_length: int, header: list | None = None)
             continue
         first = first or node
     body = "\n".join(texts)
-    if first is None or weight(body) < min_length:
+    if first is None or not weighs_at_least(body, min_length):
         return None
     digest = blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
     return digest, first.start, first.start + len(doc.source(first).split("\n", 1)[0].rstrip())
@@ -196,7 +196,7 @@ def highlights_fingerprint(doc: Document, readwise: ReadwiseBody, min_length: in
     left out), or None when there are fewer than `min_length` units of it."""
     texts = [text for text in (highlight_text(item) for item in readwise.highlights) if text]
     body = "\n".join(texts)
-    if not texts or weight(body) < min_length:
+    if not texts or not weighs_at_least(body, min_length):
         return None
     digest = blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
     first = readwise.highlights[0]
