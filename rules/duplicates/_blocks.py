@@ -172,7 +172,7 @@ def _tags(doc: Document) -> list[Node]:
 
 def is_metadata(doc: Document, node: Node) -> bool:
     """Is every line of a paragraph a property, a tag line or a lone link (not prose)?"""
-    return paragraph_is_metadata(doc, block_lines(doc, node), doc.tags)
+    return paragraph_is_metadata(doc, block_lines(doc, node), _tags(doc))
 
 
 def header(doc: Document) -> list[tuple[Node, list[Line]]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from omnilint.rules.kit.lines import remove_lines
@@ -72,7 +73,10 @@ def same(a: Entry, b: Entry) -> bool:
 
 def repeated_texts(seq: list[Entry]) -> Counter:
     """(zone, family, text) -> how many blocks say it."""
-    return Counter((e.zone, e.family, e.text) for e in seq if e.text)
+    return Counter((b.zone, b.family, b.text) for b in map(_block_of, seq) if b.text)
+
+
+_block_of = attrgetter("block")
 
 
 def find_runs(seq: list[Entry], texts: Counter) -> list[Run]:
@@ -87,11 +91,12 @@ def find_runs(seq: list[Entry], texts: Counter) -> list[Run]:
     current: Run | None = None
     for j, entry in enumerate(seq):
         previous = None
-        if entry.text and texts[(entry.zone, entry.family, entry.text)] > 1 and entry.key is not None:
-            key = (entry.zone, entry.family, entry.key)
+        block = entry.block
+        if block.text and texts[(block.zone, block.family, block.text)] > 1 and entry.key is not None:
+            key = (block.zone, block.family, block.text)
             previous = last_seen.get(key)
             last_seen[key] = j
-        if current is not None and entry.text:
+        if current is not None and block.text:
             i = current.original[-1].index + 1
             if same(seq[i], entry) and current.extends(i, j, seq):
                 current.original.append(seq[i])
@@ -161,9 +166,10 @@ def whole_body(doc: Document, seq: list[Entry], min_length: int) -> tuple[list[E
     header = header_nodes(doc)
     body = []
     for e in seq:
-        if e.separator or e.zone == "highlights" or id(e.block.top) in header:
+        block = e.block  # read directly: this loop visits every block of every document
+        if block.separator or block.zone == "highlights" or id(block.top) in header:
             continue
-        if e.node.kind == "heading" and not e.text:
+        if block.node.kind == "heading" and not block.text:
             continue  # the title repeated as a heading
         body.append(e)
     if len(body) < 4 or len(body) % 2:
