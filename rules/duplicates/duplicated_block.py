@@ -133,24 +133,6 @@ def exporter_shaped(run: Run, seq: list[Entry], counts: Counter, starts: list[in
     return len(prose) >= 2 and twice and same_section(starts, run.original, run.copy)
 
 
-def _top(doc: Document, node: Node, memo: dict[int, Node] | None = None) -> Node:
-    """The top-level block a node belongs to.  With `memo`, each container is climbed once
-    for all the blocks inside it (a quote nested 10^4 deep holding a paragraph at each
-    level must not cost 10^8 steps)."""
-    path = []
-    parent = doc.parent(node)
-    while parent is not None and parent.kind != "document":
-        if memo is not None and id(node) in memo:
-            node = memo[id(node)]
-            break
-        path.append(node)
-        node, parent = parent, doc.parent(parent)
-    if memo is not None:
-        for inner in path:
-            memo[id(inner)] = node
-    return node
-
-
 def _body_key(doc: Document, entry: Entry) -> tuple[str, str]:
     """What a block of the body is compared by: its text, or its source for code, HTML and
     footnotes, which have no text the rules compare but must be equal to go."""
@@ -406,13 +388,13 @@ def _remove_half(doc: Document, run: Run, drop_first: bool):
     """The lines of one half of a body pasted twice, whole top-level blocks, with the
     separators between the halves."""
     gone = run.original if drop_first else run.copy
-    first, last = _top(doc, gone[0].node), _top(doc, gone[-1].node)
+    first, last = gone[0].block.top, gone[-1].block.top
     if drop_first:
-        after = _top(doc, run.copy[0].node)
+        after = run.copy[0].block.top
         stop = after.start  # up to the kept half: separators between go too
         end_line = doc.line_bounds(stop)[0]
         return remove_lines(doc, doc.line_bounds(first.start)[0], end_line)
-    before = _top(doc, run.original[-1].node)
+    before = run.original[-1].block.top
     start = doc.line_bounds(content_end(doc, before))[2]  # the line after the kept half
     end = doc.line_bounds(content_end(doc, last))[2]
     return remove_lines(doc, start, end)
