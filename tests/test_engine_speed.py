@@ -12,7 +12,7 @@ import pytest
 from omnilint.rules.duplicates import _blocks
 from omnilint.rules.format import blank_lines, trailing_whitespace
 from omnilint.rules.kit import wide as _wide
-from omnilint.rules.kit.header import weight
+from omnilint.rules.kit.header import weighs_at_least, weight
 
 from omnilint.text import ByteToChar
 
@@ -157,6 +157,94 @@ def test_code_lines_equal_the_plain_patterns():
         line = line.strip()
         if line:
             assert _blocks.is_code_line(line) == plain_code_line(line), line
+
+
+# -- NFKC piece by piece (the duplicate rules' normalisation) ----------------------------------------
+
+
+def _second_in_a_composition() -> set[int]:
+    """Code points that canonical composition may join to the character before them."""
+    found = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul vowels and trailing consonants
+    for cp in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(cp))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2 and unicodedata.normalize("NFC", chr(cp)) == chr(cp):
+                found.add(int(parts[1], 16))
+    return found
+
+
+def test_nfkc_inert_characters_are_stable_code_points():
+    seconds = _second_in_a_composition()
+    inert = re.compile(f"[{_blocks.NFKC_INERT}]")
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if inert.match(ch):
+            assert unicodedata.combining(ch) == 0, hex(cp)
+            assert unicodedata.normalize("NFKC", ch) == ch, hex(cp)
+            assert cp not in seconds, hex(cp)
+
+
+def test_nfkc_by_pieces_equals_unicodedata():
+    rng = random.Random(5)
+    marks = ["\u0301", "\u0323", "\u0308", "\u3099", "\u309a", "\u1161", "\u11a8", "\u0f71", "\u0f72", "\u0f73"]
+    pieces = [
+        *PIECES,
+        *marks,
+        "，",
+        "？",
+        "！",
+        "\u3000",
+        "\u00a0",
+        "ｆｕｌｌ",
+        "ｶﾞ",
+        "か",
+        "カ",
+        "ｶ",
+        "\u1100",
+        "가",
+        "e",
+        "A",
+        "ﬁ",
+        "…",
+        "①",
+        "㍿",
+        "Å",
+        "\u212b",
+        "𝐀",
+        "中",
+        "。",
+        "é",
+        "\u00c5",
+        "×",
+    ]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert _blocks.nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+    every = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp < 0xE000)
+    assert _blocks.nfkc(every) == unicodedata.normalize("NFKC", every)
+
+
+# -- weight decided on a prefix ----------------------------------------------------------------------
+
+
+def plain_looks_like_code_by_symbols(text: str) -> bool:
+    symbols = len(_blocks._CODE_SYMBOLS.findall(text))
+    return symbols > 0 and symbols > 0.12 * max(1, weight(text))
+
+
+def test_weighs_at_least_and_the_symbol_share_equal_the_whole_weight():
+    rng = random.Random(7)
+    pieces = [*PIECES, "中文", "，", "\u3000", "(", ")", "[x](y)", "{", ";", "=", "$", "word ", "  ", "\n\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 400)))
+        for minimum in (0, 1, 40, 80, 200, 300.5):
+            assert weighs_at_least(text, minimum) == (weight(text) >= minimum), (text, minimum)
+        if "```" not in text and "~~~" not in text and "&" not in text:
+            lines = [ln.strip().lstrip("> ").strip() for ln in text.splitlines()]
+            lines = [ln for ln in lines if ln]
+            if lines and sum(map(_blocks.is_code_line, lines)) * 2 < len(lines):
+                assert _blocks.looks_like_code(text) == plain_looks_like_code_by_symbols(text), text
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--wide-table"]:

@@ -36,7 +36,7 @@ from omnilint.rules.kit.header import (
     title_variants,
     weight,
 )
-from omnilint.rules.kit.lines import block_lines, content_end, remove_lines
+from omnilint.rules.kit.lines import Line, block_lines, content_end, remove_lines
 
 from omnilint.document import Document
 from omnilint.markdown import BLOCK_KINDS, Node
@@ -61,6 +61,7 @@ class Block:
         "_doc",
         "_features",
         "_info",
+        "_links",
         "_plain",
         "_prose",
         "depth",
@@ -72,14 +73,16 @@ class Block:
         "separator",
         "size",
         "text",
+        "top",
         "zone",
     )
 
-    def __init__(self, doc: Document, node: Node, parent: Node, index: int, depth: int) -> None:
+    def __init__(self, doc: Document, node: Node, parent: Node, top: Node, index: int, depth: int) -> None:
         # A weak reference: the blocks live in the Document's shared memo, and a strong one back
         # would make every Document a reference cycle that only the cyclic collector frees.
         self._doc = weakref.proxy(doc)
         self.node, self.parent, self.index, self.depth = node, parent, index, depth
+        self.top = top  # the top-level block this one is or sits in
         self.text = ""  # normalised text ("" for barriers, title headings and footnotes)
         # "content"; "highlights" for highlights and notes sections and back-linked quotes
         # (they quote the content by design); "callout" for callouts (the user's templates).
@@ -94,6 +97,15 @@ class Block:
         self._features: Counter | None = None
         self._plain: str | None = None
         self._prose: bool | None = None
+        self._links: list[Node] | None = None
+
+    @property
+    def links(self) -> list[Node]:
+        """The links (not images) anywhere in the block, autolinks and wikilinks included;
+        gathered with the text for blocks that have text, else by a walk."""
+        if self._links is None:
+            self._links = [n for n in self.node.walk() if n.kind == "link"]
+        return self._links
 
     @property
     def code_like(self) -> bool:
@@ -125,6 +137,18 @@ class Block:
         return self._plain
 
     @property
+    def prose_shaped(self) -> bool:
+        """The cheap half of `prose`: a paragraph with text, at the top level or in a quote,
+        not in a callout (asked first, so that other blocks skip the code-likeness check)."""
+        return (
+            self.family == "paragraph"
+            and self.node.kind == "paragraph"
+            and self.nested in ("", "blockquote")
+            and self.zone != "callout"
+            and bool(self.text)
+        )
+
+    @property
     def prose(self) -> bool:
         """A paragraph of running text: not in a list, table or callout, not code, not a
         definition (`: text`), not an admonition (`**Note**`, `Warning:`) and not metadata
@@ -132,11 +156,7 @@ class Block:
         only blocks whose repetition shows an exporter at work."""
         if self._prose is None:
             self._prose = (
-                self.family == "paragraph"
-                and self.node.kind == "paragraph"
-                and self.nested in ("", "blockquote")
-                and self.zone != "callout"
-                and bool(self.text)
+                self.prose_shaped
                 and not self.code_like
                 and not _DEFINITION.match(self._doc.text, self.node.start)
                 and not _ADMONITION.match(self._doc.text, self.node.start)
@@ -152,22 +172,43 @@ def _tags(doc: Document) -> list[Node]:
 
 def is_metadata(doc: Document, node: Node) -> bool:
     """Is every line of a paragraph a property, a tag line or a lone link (not prose)?"""
-    return paragraph_is_metadata(doc, block_lines(doc, node), doc.tags)
+    return paragraph_is_metadata(doc, block_lines(doc, node), _tags(doc))
+
+
+def header(doc: Document) -> list[tuple[Node, list[Line]]]:
+    """The exporter's header (`header_lines`), worked out once for DUP001 and DUP003 (read-only)."""
+    return doc.shared("duplicates.header", header_lines)
 
 
 def header_nodes(doc: Document) -> set[int]:
     """ids of the exporter's header blocks."""
-    return {id(node) for node, _ in header_lines(doc)}
+    return {id(node) for node, _ in header(doc)}
 
 
 class Entry:
-    """A block in one rule's view: `key` is its text when it counts on its own."""
+    """A block in one rule's view: `key` is its text when it counts on its own (its prose
+    weighs `min_length` and, with `skip_code_like`, it does not look like code).  The key is
+    worked out on first use: a rule that never asks for it (a block whose text occurs once
+    cannot repeat another) never pays for the code-likeness check."""
 
-    __slots__ = ("block", "key", "tokens")
+    __slots__ = ("_document", "_key", "_min_length", "_skip_code_like", "block", "tokens")
 
-    def __init__(self, block: Block, key: str | None) -> None:
-        self.block, self.key = block, key
+    def __init__(self, doc: Document, block: Block, min_length: int, skip_code_like: bool) -> None:
+        # A strong reference, unlike the Block's: the key may be asked after the caller let go
+        # of the Document, and no Document holds its entries, so this makes no cycle.
+        self._document = doc
+        self.block = block
+        self._min_length, self._skip_code_like = min_length, skip_code_like
+        self._key: str | bool | None = False  # False: not worked out yet
         self.tokens: list[str] = []
+
+    @property
+    def key(self) -> str | None:
+        if self._key is False:
+            block = self.block
+            counts = block.text and block.size >= self._min_length and not (self._skip_code_like and block.code_like)
+            self._key = block.text if counts else None
+        return self._key  # type: ignore[return-value]  # never False here
 
     node = property(lambda self: self.block.node)
     parent = property(lambda self: self.block.parent)
@@ -205,30 +246,39 @@ _BACKLINK_TEXT = re.compile(r"\(?(?<!\s)\s*View Highlight\s*\)?|⤴️?")
 _SPACE = re.compile(r"\s+")
 
 
-def _inline_text(node: Node) -> str:
+def _inline_text(node: Node, links: list[Node] | None = None) -> str:
     """Reader-visible text of a leaf block; table rows keep a cell separator.  An image
     stands as an opaque marker of its URL: it is not prose, but two different images
-    do not make two blocks equal."""
+    do not make two blocks equal.  With `links`, every link node in the block is added to
+    it on the way (the same as a walk over the block would find), so that no second walk
+    looks for them."""
+    found: list[Node] = [] if links is None else links
     if node.kind == "table_row":
-        return " | ".join(_visible(cell) for cell in node.children)
-    return _visible(node)
+        return " | ".join(_visible(cell, found) for cell in node.children)
+    return _visible(node, found)
 
 
-def _visible(node: Node) -> str:
+def _visible(node: Node, links: list[Node]) -> str:
     parts: list[str] = []
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.kind in ("text", "code", "math"):
+        kind = n.kind
+        if kind in ("text", "code", "math"):
             parts.append(n.value)
-        elif n.kind in ("softbreak", "hardbreak"):
+        elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif n.kind == "image":
+        elif kind == "image":
             parts.append(f" {IMAGE_MARK}{n.url}{IMAGE_MARK} ")
-        elif n.kind in ("list", "code_block", "html_block", "task_marker"):
-            continue  # a nested list is compared on its own
+            if n.children:  # an image's description may hold links
+                links.extend(m for m in n.walk() if m.kind == "link")
+        elif kind in ("list", "code_block", "html_block", "task_marker"):
+            if n.children:  # a nested list is compared on its own; its links are the block's
+                links.extend(m for m in n.walk() if m.kind == "link")
         else:
-            if n.kind == "paragraph" and n is not node:
+            if kind == "link":
+                links.append(n)
+            elif kind == "paragraph" and n is not node:
                 parts.append(" ")
             stack.extend(reversed(n.children))
     return "".join(parts)
@@ -243,9 +293,32 @@ def prose(text: str) -> str:
     return _SPACE.sub(" ", _IMAGE.sub(" ", text)).strip() if IMAGE_MARK in text else text
 
 
+# Characters NFKC leaves as they are and that never join a neighbour (combining class 0, NFKC
+# quick check Yes: second in no composition): a text may be normalised piece by piece, cut
+# before any of them (UAX #15, "Stable Code Points").  ASCII, Latin-1 letters, CJK ideographs,
+# kana, Hangul syllables and CJK punctuation that NFKC keeps; tests/test_engine_speed.py holds
+# every one of them to unicodedata.
+NFKC_INERT = "\x00-\x7f\u00c0-\u00ff\u3001-\u3029\u3041-\u3096\u30a1-\u30fa\u3400-\u9fff\uac00-\ud7a3"
+# A piece NFKC may change: a run of other characters with the one before it (which a
+# combining mark in the run may join).
+_NFKC_PIECE = re.compile(f"(?s).?[^{NFKC_INERT}]+")
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, normalising only the pieces that can change: in a
+    Chinese page that is its fullwidth punctuation, not every ideograph around it."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return _NFKC_PIECE.sub(_nfkc_piece, text)
+
+
+def _nfkc_piece(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
+
+
 def normalise(text: str) -> str:
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = nfkc(text)
     if "^" in text:
         text = BLOCK_ID_AT_END.sub("", _SPACE.sub(" ", text))
     # Whitespace folded (split() and re's \s agree) before `\s*View Highlight` is looked
@@ -384,7 +457,14 @@ def looks_like_code(source: str) -> bool:
     if sum(1 for ln in lines if is_code_line(ln)) * 2 >= len(lines):
         return True
     symbols = len(_CODE_SYMBOLS.findall(text))
-    return symbols > 0 and symbols > 0.12 * max(1, weight(text))
+    if symbols == 0:
+        return False
+    # Symbols in more than 12 % of the weight.  A prefix never weighs more than the whole text:
+    # when one already outweighs the symbols (prose with a few links), the text does too.
+    head = text[: int(symbols / 0.12) * 2 + 64]
+    if symbols <= 0.12 * max(1, weight(head)):
+        return False
+    return len(head) == len(text) or symbols > 0.12 * max(1, weight(text))
 
 
 # -- the entry sequence ------------------------------------------------------------------------
@@ -396,8 +476,8 @@ def _simple_item(node: Node) -> bool:
     return len(blocks) <= 1 and all(c.kind == "paragraph" for c in blocks)
 
 
-def _is_backlinked(node: Node) -> bool:
-    return any(n.kind == "link" and any(h in n.url for h in _BACKLINK_HOSTS) for n in node.walk())
+def _is_backlinked(block: Block) -> bool:
+    return any(any(h in n.url for h in _BACKLINK_HOSTS) for n in block.links)
 
 
 def title_texts(doc: Document) -> set[str]:
@@ -413,11 +493,12 @@ def entries(doc: Document, min_length: int, skip_code_like: bool = True) -> list
     on its own (`key`) when its prose weighs `min_length` and, with `skip_code_like`, it does
     not look like code (such a block may still extend a run of copies).  The entries are
     fresh: the caller may annotate them."""
-    found = []
-    for block in doc.shared("duplicates.blocks", _blocks):
-        counts = block.text and block.size >= min_length and not (skip_code_like and block.code_like)
-        found.append(Entry(block, block.text if counts else None))
-    return found
+    return [Entry(doc, block, min_length, skip_code_like) for block in blocks(doc)]
+
+
+def blocks(doc: Document) -> list[Block]:
+    """The document's block sequence, shared by the three rules (read-only)."""
+    return doc.shared("duplicates.blocks", _blocks)
 
 
 def _blocks(doc: Document) -> list[Block]:
@@ -426,15 +507,16 @@ def _blocks(doc: Document) -> list[Block]:
     titles = title_texts(doc)
     section: list[tuple[int, bool]] = []  # open top-level headings: (level, is a highlights section)
 
-    def add(node: Node, parent: Node, depth: int, nested: str, zone: str) -> None:
-        block = Block(doc, node, parent, len(found), depth)
+    def add(node: Node, parent: Node, top: Node | None, depth: int, nested: str, zone: str) -> None:
+        block = Block(doc, node, parent, top or node, len(found), depth)
         block.nested = nested
         found.append(block)
         if node.kind in _BARRIERS:
             block.separator = node.kind == "thematic_break"
             block._info = 0
             return
-        raw = _inline_text(node)
+        block._links = []
+        raw = _inline_text(node, block._links)
         block.separator = raw.strip() in SEPARATOR_TEXTS
         if node.kind == "heading" and heading_text(node) in titles:
             block._info = 0
@@ -442,17 +524,18 @@ def _blocks(doc: Document) -> list[Block]:
         if zone == "footnote":
             return  # footnote definitions are the user's text: never compared, never removed
         block.text = normalise(raw)
-        if zone == "content" and (_is_backlinked(node) or any(flag for _, flag in section)):
+        if zone == "content" and ((block._links and _is_backlinked(block)) or any(flag for _, flag in section)):
             zone = "highlights"
         block.zone = zone
         block.size = weight(prose(block.text))
 
     # An explicit stack, not recursion: a quote nested 10^5 deep must not exhaust Python's
     # stack.  Each frame carries what its blocks sit in, so no block walks its ancestors.
-    # (container, depth, next child, innermost nesting kind, zone)
-    stack: list[tuple[Node, int, int, str, str]] = [(doc.root, 0, 0, "", "content")]
+    # (container, its top-level block or None for the root, depth, next child, innermost
+    # nesting kind, zone)
+    stack: list[tuple[Node, Node | None, int, int, str, str]] = [(doc.root, None, 0, 0, "", "content")]
     while stack:
-        container, depth, i, nested, zone = stack.pop()
+        container, top, depth, i, nested, zone = stack.pop()
         children = container.children
         while i < len(children):
             node = children[i]
@@ -461,27 +544,29 @@ def _blocks(doc: Document) -> list[Block]:
             if kind == "heading" and depth == 0:
                 while section and section[-1][0] >= node.level:
                     section.pop()
-                add(node, container, depth, nested, zone)
+                add(node, container, top, depth, nested, zone)
                 opens_highlights = fold(node.plain_text()).rstrip(" :：") in SECTION_LABELS
                 if opens_highlights and found[-1].text and zone == "content":
                     found[-1].zone = "highlights"  # the section's own heading belongs to it
                 section.append((node.level, opens_highlights))
             elif kind in ("paragraph", "heading") or kind in _BARRIERS:
-                add(node, container, depth, nested, zone)
+                add(node, container, top, depth, nested, zone)
             elif kind == "table":
                 for part in node.children:
                     if part.kind == "table_row":
-                        add(part, node, depth + 1, _nesting(nested, "table"), zone)
+                        add(part, node, top or node, depth + 1, _nesting(nested, "table"), zone)
             elif kind == "list":
-                stack.append((container, depth, i, nested, zone))
-                stack.append((node, depth, 0, nested, zone))  # its simple items are entries, the others containers
+                stack.append((container, top, depth, i, nested, zone))
+                stack.append(
+                    (node, top or node, depth, 0, nested, zone)
+                )  # its simple items are entries, the others containers
                 break
             elif container.kind == "list":  # an item that is not simple: walked as a container
                 if _simple_item(node):
-                    add(node, container, depth + 1, _nesting(nested, "item"), zone)
+                    add(node, container, top, depth + 1, _nesting(nested, "item"), zone)
                 else:
-                    stack.append((container, depth, i, nested, zone))
-                    stack.append((node, depth + 1, 0, _nesting(nested, "item"), zone))
+                    stack.append((container, top, depth, i, nested, zone))
+                    stack.append((node, top or node, depth + 1, 0, _nesting(nested, "item"), zone))
                     break
             elif kind in _CONTAINERS or kind == "item":
                 inner = zone
@@ -489,8 +574,8 @@ def _blocks(doc: Document) -> list[Block]:
                     inner = "callout"
                 elif kind == "footnote_definition":
                     inner = "footnote"
-                stack.append((container, depth, i, nested, zone))
-                stack.append((node, depth + 1, 0, _nesting(nested, kind), inner))
+                stack.append((container, top, depth, i, nested, zone))
+                stack.append((node, top or node, depth + 1, 0, _nesting(nested, kind), inner))
                 break
     return found
 

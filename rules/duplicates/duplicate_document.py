@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from omnilint.rules.kit.exporter_links import ORIGINAL_LINK_TEXTS, original_link
 from omnilint.rules.kit.front_matter import find_key
-from omnilint.rules.kit.header import header_lines, weight
+from omnilint.rules.kit.header import weighs_at_least
 from omnilint.rules.kit.readwise import ReadwiseBody, highlight_text, readwise_body
 
 from omnilint.document import Document
@@ -15,7 +15,8 @@ from omnilint.hashing import blake2b
 from omnilint.markdown import Node
 from omnilint.rule import CorpusContext, CorpusRule, Options, Span
 
-from ._blocks import entries
+from ._blocks import Block, blocks
+from ._blocks import header as shared_header
 
 # Query parameters that only say where a click came from.
 TRACKING_PARAMS = frozenset(
@@ -154,10 +155,10 @@ def _id(doc: Document) -> tuple[str, int, int] | None:
     return str(value).strip(), 0, 0
 
 
-def _exporter_links(node: Node) -> bool:
+def _exporter_links(block: Block) -> bool:
     """Does the block hold the exporter's own links (Read on Omnivore, Read Original)?"""
-    for n in node.walk():
-        if n.kind == "link" and ("omnivore.app/" in n.url or n.plain_text().strip().casefold() in ORIGINAL_LINK_TEXTS):
+    for n in block.links:
+        if "omnivore.app/" in n.url or n.plain_text().strip().casefold() in ORIGINAL_LINK_TEXTS:
             return True
     return False
 
@@ -167,23 +168,23 @@ def body_fingerprint(doc: Document, min_length: int, header: list | None = None)
     and the highlights are left out, so a re-sync that gained a highlight or a renamed
     title still matches."""
     if header is None:
-        header = header_lines(doc)
+        header = shared_header(doc)
     skipped = {id(node) for node, _ in header if node.kind == "paragraph"}
     texts = []
     first: Node | None = None
-    for entry in entries(doc, 0, skip_code_like=False):
-        node = entry.node
-        if entry.zone == "highlights" or id(node) in skipped or _exporter_links(node):
+    for block in blocks(doc):
+        node = block.node
+        if block.zone == "highlights" or id(node) in skipped or _exporter_links(block):
             continue
         if node.kind == "code_block":
             texts.append(re.sub(r"\s+", " ", doc.source(node)).strip())
-        elif entry.text:
-            texts.append(entry.text)
+        elif block.text:
+            texts.append(block.text)
         else:
             continue
         first = first or node
     body = "\n".join(texts)
-    if first is None or weight(body) < min_length:
+    if first is None or not weighs_at_least(body, min_length):
         return None
     digest = blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
     return digest, first.start, first.start + len(doc.source(first).split("\n", 1)[0].rstrip())
@@ -195,7 +196,7 @@ def highlights_fingerprint(doc: Document, readwise: ReadwiseBody, min_length: in
     left out), or None when there are fewer than `min_length` units of it."""
     texts = [text for text in (highlight_text(item) for item in readwise.highlights) if text]
     body = "\n".join(texts)
-    if not texts or weight(body) < min_length:
+    if not texts or not weighs_at_least(body, min_length):
         return None
     digest = blake2b(body.encode("utf-8"), digest_size=12).hexdigest()
     first = readwise.highlights[0]
@@ -261,7 +262,7 @@ class DuplicateDocument(CorpusRule):
         found_id = _id(doc)
         if found_id is not None:
             facts["id"] = [found_id[0], Span.of(doc, found_id[1], found_id[2])]
-        header = header_lines(doc)
+        header = shared_header(doc)
         readwise = readwise_body(doc)
         url = _original_url(doc, header, readwise)
         if url is not None:

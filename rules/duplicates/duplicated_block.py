@@ -3,6 +3,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from omnilint.rules.kit.lines import remove_lines
@@ -70,20 +71,32 @@ def same(a: Entry, b: Entry) -> bool:
     return bool(a.text) and a.text == b.text and a.zone == b.zone and a.family == b.family
 
 
-def find_runs(seq: list[Entry]) -> list[Run]:
+def repeated_texts(seq: list[Entry]) -> Counter:
+    """(zone, family, text) -> how many blocks say it."""
+    return Counter((b.zone, b.family, b.text) for b in map(_block_of, seq) if b.text)
+
+
+_block_of = attrgetter("block")
+
+
+def find_runs(seq: list[Entry], texts: Counter) -> list[Run]:
     """Pair each counting block with the latest earlier block of the same text, and join
     pairs that follow each other into runs.  Short blocks equal to their counterpart
-    (a caption, a one-line paragraph) extend a run but never start one.  Linear time."""
+    (a caption, a one-line paragraph) extend a run but never start one.  Linear time.
+
+    `texts` is `repeated_texts(seq)`: a block whose text occurs once has no earlier copy and
+    is no later block's, so whether it counts (its key, a code-likeness check) is not asked."""
     last_seen: dict[tuple[str, str, str], int] = {}
     runs: list[Run] = []
     current: Run | None = None
     for j, entry in enumerate(seq):
         previous = None
-        if entry.key is not None:
-            key = (entry.zone, entry.family, entry.key)
+        block = entry.block
+        if block.text and texts[(block.zone, block.family, block.text)] > 1 and entry.key is not None:
+            key = (block.zone, block.family, block.text)
             previous = last_seen.get(key)
             last_seen[key] = j
-        if current is not None and entry.text:
+        if current is not None and block.text:
             i = current.original[-1].index + 1
             if same(seq[i], entry) and current.extends(i, j, seq):
                 current.original.append(seq[i])
@@ -120,24 +133,6 @@ def exporter_shaped(run: Run, seq: list[Entry], counts: Counter, starts: list[in
     return len(prose) >= 2 and twice and same_section(starts, run.original, run.copy)
 
 
-def _top(doc: Document, node: Node, memo: dict[int, Node] | None = None) -> Node:
-    """The top-level block a node belongs to.  With `memo`, each container is climbed once
-    for all the blocks inside it (a quote nested 10^4 deep holding a paragraph at each
-    level must not cost 10^8 steps)."""
-    path = []
-    parent = doc.parent(node)
-    while parent is not None and parent.kind != "document":
-        if memo is not None and id(node) in memo:
-            node = memo[id(node)]
-            break
-        path.append(node)
-        node, parent = parent, doc.parent(parent)
-    if memo is not None:
-        for inner in path:
-            memo[id(inner)] = node
-    return node
-
-
 def _body_key(doc: Document, entry: Entry) -> tuple[str, str]:
     """What a block of the body is compared by: its text, or its source for code, HTML and
     footnotes, which have no text the rules compare but must be equal to go."""
@@ -151,12 +146,12 @@ def whole_body(doc: Document, seq: list[Entry], min_length: int) -> tuple[list[E
     highlights aside, is one passage pasted twice (only separators or the title between),
     else None.  The halves must be whole top-level blocks, so one can go without the other."""
     header = header_nodes(doc)
-    memo: dict[int, Node] = {}
     body = []
     for e in seq:
-        if e.separator or e.zone == "highlights" or id(_top(doc, e.node, memo)) in header:
+        block = e.block  # read directly: this loop visits every block of every document
+        if block.separator or block.zone == "highlights" or id(block.top) in header:
             continue
-        if e.node.kind == "heading" and not e.text:
+        if block.node.kind == "heading" and not block.text:
             continue  # the title repeated as a heading
         body.append(e)
     if len(body) < 4 or len(body) % 2:
@@ -169,7 +164,7 @@ def whole_body(doc: Document, seq: list[Entry], min_length: int) -> tuple[list[E
         return None  # footnote definitions are the user's text: no fix removes one
     if sum(e.block.size for e in first if e.prose) < min_length:
         return None  # prose, not a listing or a table, is what an article is made of
-    if _top(doc, first[-1].node, memo) is _top(doc, second[0].node, memo):
+    if first[-1].block.top is second[0].block.top:
         return None  # both halves in one list or quote: not two pastes
     if any(e.zone == "highlights" for e in seq[first[0].index : second[-1].index + 1]):
         return None  # highlights between or inside the halves
@@ -265,16 +260,25 @@ class DuplicatedBlock(Rule):
         seq = entries(doc, int(options["min-length"]), bool(options["skip-code-like"]))
         far_min = int(options["far-min-length"])
         safe_min = int(options["safe-min-length"])
-        counts: Counter = Counter((e.zone, e.family, e.key) for e in seq if e.key is not None)
-        nth = occurrences(seq)
-        starts = section_starts(seq)
         reported: set[int] = set()  # indices of blocks already reported as a copy
         halves = whole_body(doc, seq, int(options["min-length"]))
         if halves is not None:
             # One finding for the whole paste; the runs inside it would only repeat it.
-            yield from self._exporter_copy(doc, seq, Run(*halves), nth, reported, safe_min, whole=True)
+            yield from self._exporter_copy(doc, seq, Run(*halves), occurrences(seq), reported, safe_min, whole=True)
             return
-        for run in find_runs(seq):
+        texts = repeated_texts(seq)
+        runs = find_runs(seq, texts)
+        if not runs:
+            return  # most documents: nothing repeats, and nothing below is needed
+        # The keys of repeated texts only: the blocks of a run are all repeated.
+        counts: Counter = Counter(
+            (e.zone, e.family, e.key)
+            for e in seq
+            if e.text and texts[(e.zone, e.family, e.text)] > 1 and e.key is not None
+        )
+        nth = occurrences(seq)
+        starts = section_starts(seq)
+        for run in runs:
             if exporter_shaped(run, seq, counts, starts):
                 yield from self._exporter_copy(doc, seq, run, nth, reported, safe_min)
                 continue
@@ -384,13 +388,13 @@ def _remove_half(doc: Document, run: Run, drop_first: bool):
     """The lines of one half of a body pasted twice, whole top-level blocks, with the
     separators between the halves."""
     gone = run.original if drop_first else run.copy
-    first, last = _top(doc, gone[0].node), _top(doc, gone[-1].node)
+    first, last = gone[0].block.top, gone[-1].block.top
     if drop_first:
-        after = _top(doc, run.copy[0].node)
+        after = run.copy[0].block.top
         stop = after.start  # up to the kept half: separators between go too
         end_line = doc.line_bounds(stop)[0]
         return remove_lines(doc, doc.line_bounds(first.start)[0], end_line)
-    before = _top(doc, run.original[-1].node)
+    before = run.original[-1].block.top
     start = doc.line_bounds(content_end(doc, before))[2]  # the line after the kept half
     end = doc.line_bounds(content_end(doc, last))[2]
     return remove_lines(doc, start, end)

@@ -5,7 +5,7 @@ import re
 import zlib
 from collections import Counter
 from difflib import SequenceMatcher
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any, ClassVar
 
 from omnilint.document import Document
@@ -42,11 +42,12 @@ NEIGHBOUR_MIN = 40  # an equal neighbour makes a run when DUP001 would count it 
 def compared(entry: Entry) -> bool:
     """Paragraphs of prose, and list items only among highlights (elsewhere sibling items
     say nearly the same thing by design: changelog entries, options, steps)."""
-    if entry.key is None or entry.node.kind not in COMPARED_KINDS:
+    if entry.node.kind not in COMPARED_KINDS:
         return False
     if entry.zone == "highlights":
-        return True
-    return entry.prose
+        return entry.key is not None
+    # Shape first: the key's code-likeness check is asked only of paragraphs that could be prose.
+    return entry.block.prose_shaped and entry.key is not None and entry.prose
 
 
 def tokens(text: str) -> list[str]:
@@ -68,7 +69,9 @@ def similarity(a: list[str], b: list[str], threshold: float, bags: tuple[Counter
 
     `bags` (the tokens counted) give difflib's quick_ratio bound without building a matcher."""
     if bags is not None:
-        shared = sum((bags[0] & bags[1]).values())
+        small, large = sorted(bags, key=len)
+        # The tokens both hold, counted (`sum((small & large).values())`), by map() over C functions.
+        shared = sum(map(min, small.values(), map(large.get, small, repeat(0))))
         if a and b and 2.0 * shared / (len(a) + len(b)) < threshold:
             return 0.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)
@@ -82,14 +85,19 @@ def candidates(seq: list[Entry]):
     of their sketch values, the most-sharing first, at most MAX_CANDIDATES per block.
     Buckets are read only at their recent end, so a file costs linear time."""
     by_index = {e.index: e for e in seq}
-    buckets: dict[int, list[Entry]] = {}
+    buckets: dict[int, list[int]] = {}  # sketch value -> indices of the blocks that have it
     for entry in seq:
-        shared: dict[int, int] = {}
+        met: list[int] = []  # earlier blocks met in this block's buckets, once per shared value
         for value in sketch(entry.tokens):
-            bucket = buckets.setdefault(value, [])
-            for other in bucket[-MAX_BUCKET:]:
-                shared[other.index] = shared.get(other.index, 0) + 1
-            bucket.append(entry)
+            bucket = buckets.get(value)
+            if bucket is None:
+                buckets[value] = [entry.index]
+            else:
+                met += bucket[-MAX_BUCKET:]
+                bucket.append(entry.index)
+        if len(met) < MIN_SHARED:
+            continue  # most blocks: no earlier block shares enough
+        shared = Counter(met)
         likely = sorted((i for i, n in shared.items() if n >= MIN_SHARED), key=lambda i: (-shared[i], i))
         for index in likely[:MAX_CANDIDATES]:
             yield by_index[index], entry
@@ -197,6 +205,8 @@ class NearDuplicateBlock(Rule):
                 near.add((earlier.index, later.index))
                 if score > best.get(later.index, (0.0, None))[0]:
                     best[later.index] = (score, earlier)
+        if not best:
+            return  # most documents: no near copies, and nothing below is needed
         reported: set[int] = set()
         starts = section_starts(seq)
         # A block with an exact copy is DUP001's: a near copy of it must not go in the same

@@ -232,6 +232,15 @@ def weight(text: str) -> int:
     return len(visible) + wide
 
 
+def weighs_at_least(text: str, minimum: float) -> bool:
+    """`weight(text) >= minimum`, mostly decided on a prefix: no prefix weighs more than the
+    whole text, and one twice the minimum in characters usually weighs enough."""
+    head = text[: 2 * int(max(0, minimum)) + 64]
+    if weight(head) >= minimum:
+        return True
+    return len(head) < len(text) and weight(text) >= minimum
+
+
 def title_variants(title: str) -> set[str]:
     """The folded title, and the title without site suffixes or a notification count."""
     full = fold(title).rstrip(" :：")
