@@ -456,6 +456,24 @@ def test_a_whole_body_pasted_twice_is_one_finding_and_one_half_goes():
     assert fix(result.text, "DUP001").text == result.text
 
 
+def test_a_body_pasted_twice_keeps_both_copies_of_its_footnote_definitions():
+    """Footnote definitions are the writer's text: the fix removes the repeated paragraphs and
+    never a definition, even an equal one (the whole-body shape is refused for them)."""
+    body = (
+        "The river rose three metres overnight and the town woke to water in the streets, the shops"
+        " closed and the school shut.[^1]\n\n"
+        "By noon the army had sandbags on the bridge, and the mayor asked everyone living near the"
+        " bank to leave before dark.\n\n"
+        "[^1]: Measured at the old mill gauge, which has recorded the river since 1871.\n\n"
+    )
+    text = "# Flood\n\n" + body + body
+    [d] = lint(text, "DUP001")
+    assert "pasted twice" not in d.message
+    fixed = fix(text, "DUP001").text
+    assert fixed.count("[^1]: Measured at the old mill gauge") == 2
+    assert fixed.count("By noon the army") == 1
+
+
 def test_the_same_highlight_synced_twice_is_found_wherever_it_is():
     # Readwise wrote the same highlight (the same highlight id in its back-link) twice.
     assert found(READWISE_DOUBLE_SYNC, "DUP001") == [("DUP001", 7, 7)]

@@ -522,6 +522,7 @@ def _blocks(doc: Document) -> list[Block]:
             block._info = 0
             return  # a title repeated as a heading is META003's to report
         if zone == "footnote":
+            block.zone = zone  # whole_body's guard reads it: a fix never removes a definition
             return  # footnote definitions are the user's text: never compared, never removed
         block.text = normalise(raw)
         if zone == "content" and ((block._links and _is_backlinked(block)) or any(flag for _, flag in section)):
