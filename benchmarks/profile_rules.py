@@ -108,7 +108,6 @@ def main() -> None:
         t = clock()
         locate_edits(doc, result.diagnostics)
         positions += clock() - t
-        doc.release()
         results.append(result)
     phases["read + decode"] = read
     phases["corpus facts to JSON"] = facts_time
