@@ -342,13 +342,21 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
     nodes: list[Node] = []
     text_runs: list[tuple[int, int]] = []
     code_ranges: list[tuple[int, int]] = []
+    blockquotes: list[Node] = []
     append_node = nodes.append
     stack = [root]
     parent = root
     siblings = root.children
     links_open = 0
     run_start = run_end = -1  # the prose run being extended
-    to_char = None if body.isascii() else ByteToChar(body)
+    if body.isascii():
+        to_char = None
+    else:
+        # Byte offsets already converted, by their byte offset: an event mostly starts where
+        # the one before it started or ended, so most offsets are converted once.
+        converted: dict[int, int] = {}
+        known = converted.get
+        to_char = ByteToChar(body)
     simple_starts, leaf_events, breaks = _SIMPLE_STARTS, _LEAF_EVENTS, _BREAKS
     for event, rng in pyromark.events_with_range(parser_input(body), options=OPTIONS):
         if event.__class__ is str:  # SoftBreak, HardBreak, Rule
@@ -372,7 +380,35 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
         if to_char is None:
             start, end = rng["start"] + offset, rng["end"] + offset
         else:
-            start, end = to_char(rng["start"]) + offset, to_char(rng["end"]) + offset
+            byte_start, byte_end = rng["start"], rng["end"]
+            start = known(byte_start)
+            if start is None:
+                start = converted[byte_start] = to_char(byte_start) + offset
+            end = known(byte_end)
+            if end is None:
+                # A text event whose source is its text verbatim ends len(text) characters
+                # later: its bytes are the text's, so no conversion is needed.
+                if (
+                    name == "Text"
+                    and len(data.encode()) == byte_end - byte_start
+                    and body.startswith(data, start - offset)
+                ):
+                    end = start + len(data)
+                else:
+                    end = to_char(byte_end) + offset
+                converted[byte_end] = end
+        if name == "Text":  # the commonest event, on its own short path
+            node = Node("text", start, end, [], 0, "", "", "", "", data)
+            if not links_open and parent.kind not in _NOT_PROSE:
+                if run_end == start:
+                    run_end = end
+                else:
+                    if run_start >= 0:
+                        text_runs.append((run_start, run_end))
+                    run_start, run_end = start, end
+            siblings.append(node)
+            append_node(node)
+            continue
         if name == "Start":
             if data.__class__ is str:
                 node = Node(simple_starts.get(data) or data.lower(), start, end)
@@ -383,6 +419,8 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
                 links_open += 1
             elif kind in _CODE_CONTAINERS:
                 code_ranges.append((start, end))
+            elif kind == "blockquote":
+                blockquotes.append(node)
             siblings.append(node)
             append_node(node)
             stack.append(node)
@@ -391,15 +429,7 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
             continue
         kind = leaf_events.get(name) or name.lower()
         node = Node(kind, start, end, [], 0, "", "", "", "", data if data.__class__ is str else str(data))
-        if kind == "text":
-            if not links_open and parent.kind not in _NOT_PROSE:
-                if run_end == start:
-                    run_end = end
-                else:
-                    if run_start >= 0:
-                        text_runs.append((run_start, run_end))
-                    run_start, run_end = start, end
-        elif kind in _CODE_KINDS:
+        if kind in _CODE_KINDS:
             code_ranges.append((start, end))
             if name == "DisplayMath":
                 node.label = "display"
@@ -409,13 +439,13 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
         append_node(node)
     if run_start >= 0:
         text_runs.append((run_start, run_end))
-    _mark_callouts(nodes, body, offset)
+    _mark_callouts(blockquotes, body, offset)
     return ParsedBody(root, nodes, text_runs, code_ranges, [])
 
 
-def _mark_callouts(nodes: list[Node], body: str, offset: int) -> None:
-    for node in nodes:
-        if node.kind == "blockquote" and node.children and node.children[0].kind == "paragraph":
+def _mark_callouts(blockquotes: list[Node], body: str, offset: int) -> None:
+    for node in blockquotes:
+        if node.children and node.children[0].kind == "paragraph":
             first = node.children[0]
             m = CALLOUT.match(body, first.start - offset)
             if m:
