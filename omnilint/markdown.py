@@ -501,6 +501,10 @@ def _highlights(text: str, start: int, end: int) -> Iterator[re.Match]:
         pos = m.end()
 
 
+_BLANKS = re.compile(r"[ \t\r\n]*")
+_DESTINATION_STOP = re.compile(r"[ \t\r\n()\\]")
+
+
 def destination_span(text: str, node: Node) -> tuple[int, int] | None:
     """Source span of an inline link's or image's destination, or None.
 
@@ -516,14 +520,20 @@ def destination_span(text: str, node: Node) -> tuple[int, int] | None:
     close = text.find("](", pos, node.end)
     if close < 0:
         return None
-    i = close + 2
-    while i < node.end and text[i] in " \t\r\n":
-        i += 1
+    i = _BLANKS.match(text, close + 2, node.end).end()  # type: ignore[union-attr]  # always matches
     if i < node.end and text[i] == "<":
         j = text.find(">", i + 1, node.end)
         return (i + 1, j) if j >= 0 else None
-    depth, j = 0, i
-    while j < node.end - 1:
+    limit = node.end - 1
+    # Most destinations hold no `(` or backslash: the first blank or `)` ends them, found in C.
+    stop = _DESTINATION_STOP.search(text, i, limit)
+    if stop is None:
+        return i, limit
+    j = stop.start()
+    if text[j] not in "(\\":
+        return i, j
+    depth = 0
+    while j < limit:
         ch = text[j]
         if ch == "\\":
             j += 2
