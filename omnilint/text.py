@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate, islice
 
 BOM = "\ufeff"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -83,8 +84,12 @@ class LineIndex:
     __slots__ = ("length", "starts")
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        if "\r" in text:
+            starts = [0]
+            starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        else:  # LF only (most files): each line start is the one before plus its line's length and 1
+            lines = text.split("\n")
+            starts = list(accumulate(map((1).__add__, map(len, islice(lines, len(lines) - 1))), initial=0))
         self.starts = starts
         self.length = len(text)
 
