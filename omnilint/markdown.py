@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyromark
 
@@ -349,14 +350,12 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
     siblings = root.children
     links_open = 0
     run_start = run_end = -1  # the prose run being extended
-    if body.isascii():
-        to_char = None
-    else:
-        # Byte offsets already converted, by their byte offset: an event mostly starts where
-        # the one before it started or ended, so most offsets are converted once.
-        converted: dict[int, int] = {}
-        known = converted.get
-        to_char = ByteToChar(body)
+    to_char = None if body.isascii() else ByteToChar(body)
+    # Character offsets already converted, by their byte offset: an event mostly starts where
+    # the one before it started or ended, so most offsets are converted once.
+    converted: dict[int, int] = {}
+    known = converted.get
+    data: Any  # an event's payload: a str for Text, Code and the like, a mapping or None for others
     simple_starts, leaf_events, breaks = _SIMPLE_STARTS, _LEAF_EVENTS, _BREAKS
     for event, rng in pyromark.events_with_range(parser_input(body), options=OPTIONS):
         if event.__class__ is str:  # SoftBreak, HardBreak, Rule
@@ -381,11 +380,14 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
             start, end = rng["start"] + offset, rng["end"] + offset
         else:
             byte_start, byte_end = rng["start"], rng["end"]
-            start = known(byte_start)
-            if start is None:
+            known_start, known_end = known(byte_start), known(byte_end)
+            if known_start is None:
                 start = converted[byte_start] = to_char(byte_start) + offset
-            end = known(byte_end)
-            if end is None:
+            else:
+                start = known_start
+            if known_end is not None:
+                end = known_end
+            else:
                 # A text event whose source is its text verbatim ends len(text) characters
                 # later: its bytes are the text's, so no conversion is needed.
                 if (
