@@ -14,7 +14,7 @@ from typing import TypeVar
 from . import frontmatter as fm
 from .markdown import Node, ParsedBody, parse, reference_definitions, scan_obsidian
 from .model import Diagnostic, Fix, Severity
-from .text import LineIndex, dominant_newline, line_bounds
+from .text import LineIndex, dominant_newline
 
 T = TypeVar("T")
 
@@ -55,7 +55,7 @@ class Document:
 
     def line_bounds(self, offset: int) -> tuple[int, int, int]:
         """(start, end of content, end including the line break) of a line."""
-        return line_bounds(self.text, offset)
+        return self.lines.bounds(self.text, offset)
 
     # -- front matter ------------------------------------------------------
     @cached_property

@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyromark
 
@@ -342,6 +343,7 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
     nodes: list[Node] = []
     text_runs: list[tuple[int, int]] = []
     code_ranges: list[tuple[int, int]] = []
+    blockquotes: list[Node] = []
     append_node = nodes.append
     stack = [root]
     parent = root
@@ -349,6 +351,11 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
     links_open = 0
     run_start = run_end = -1  # the prose run being extended
     to_char = None if body.isascii() else ByteToChar(body)
+    # Character offsets already converted, by their byte offset: an event mostly starts where
+    # the one before it started or ended, so most offsets are converted once.
+    converted: dict[int, int] = {}
+    known = converted.get
+    data: Any  # an event's payload: a str for Text, Code and the like, a mapping or None for others
     simple_starts, leaf_events, breaks = _SIMPLE_STARTS, _LEAF_EVENTS, _BREAKS
     for event, rng in pyromark.events_with_range(parser_input(body), options=OPTIONS):
         if event.__class__ is str:  # SoftBreak, HardBreak, Rule
@@ -372,7 +379,38 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
         if to_char is None:
             start, end = rng["start"] + offset, rng["end"] + offset
         else:
-            start, end = to_char(rng["start"]) + offset, to_char(rng["end"]) + offset
+            byte_start, byte_end = rng["start"], rng["end"]
+            known_start, known_end = known(byte_start), known(byte_end)
+            if known_start is None:
+                start = converted[byte_start] = to_char(byte_start) + offset
+            else:
+                start = known_start
+            if known_end is not None:
+                end = known_end
+            else:
+                # A text event whose source is its text verbatim ends len(text) characters
+                # later: its bytes are the text's, so no conversion is needed.
+                if (
+                    name == "Text"
+                    and len(data.encode()) == byte_end - byte_start
+                    and body.startswith(data, start - offset)
+                ):
+                    end = start + len(data)
+                else:
+                    end = to_char(byte_end) + offset
+                converted[byte_end] = end
+        if name == "Text":  # the commonest event, on its own short path
+            node = Node("text", start, end, [], 0, "", "", "", "", data)
+            if not links_open and parent.kind not in _NOT_PROSE:
+                if run_end == start:
+                    run_end = end
+                else:
+                    if run_start >= 0:
+                        text_runs.append((run_start, run_end))
+                    run_start, run_end = start, end
+            siblings.append(node)
+            append_node(node)
+            continue
         if name == "Start":
             if data.__class__ is str:
                 node = Node(simple_starts.get(data) or data.lower(), start, end)
@@ -383,6 +421,8 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
                 links_open += 1
             elif kind in _CODE_CONTAINERS:
                 code_ranges.append((start, end))
+            elif kind == "blockquote":
+                blockquotes.append(node)
             siblings.append(node)
             append_node(node)
             stack.append(node)
@@ -391,15 +431,7 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
             continue
         kind = leaf_events.get(name) or name.lower()
         node = Node(kind, start, end, [], 0, "", "", "", "", data if data.__class__ is str else str(data))
-        if kind == "text":
-            if not links_open and parent.kind not in _NOT_PROSE:
-                if run_end == start:
-                    run_end = end
-                else:
-                    if run_start >= 0:
-                        text_runs.append((run_start, run_end))
-                    run_start, run_end = start, end
-        elif kind in _CODE_KINDS:
+        if kind in _CODE_KINDS:
             code_ranges.append((start, end))
             if name == "DisplayMath":
                 node.label = "display"
@@ -409,13 +441,13 @@ def parse(body: str, offset: int = 0, outline: bool = False) -> ParsedBody:
         append_node(node)
     if run_start >= 0:
         text_runs.append((run_start, run_end))
-    _mark_callouts(nodes, body, offset)
+    _mark_callouts(blockquotes, body, offset)
     return ParsedBody(root, nodes, text_runs, code_ranges, [])
 
 
-def _mark_callouts(nodes: list[Node], body: str, offset: int) -> None:
-    for node in nodes:
-        if node.kind == "blockquote" and node.children and node.children[0].kind == "paragraph":
+def _mark_callouts(blockquotes: list[Node], body: str, offset: int) -> None:
+    for node in blockquotes:
+        if node.children and node.children[0].kind == "paragraph":
             first = node.children[0]
             m = CALLOUT.match(body, first.start - offset)
             if m:
@@ -471,6 +503,10 @@ def _highlights(text: str, start: int, end: int) -> Iterator[re.Match]:
         pos = m.end()
 
 
+_BLANKS = re.compile(r"[ \t\r\n]*")
+_DESTINATION_STOP = re.compile(r"[ \t\r\n()\\]")
+
+
 def destination_span(text: str, node: Node) -> tuple[int, int] | None:
     """Source span of an inline link's or image's destination, or None.
 
@@ -486,14 +522,20 @@ def destination_span(text: str, node: Node) -> tuple[int, int] | None:
     close = text.find("](", pos, node.end)
     if close < 0:
         return None
-    i = close + 2
-    while i < node.end and text[i] in " \t\r\n":
-        i += 1
+    i = _BLANKS.match(text, close + 2, node.end).end()  # type: ignore[union-attr]  # always matches
     if i < node.end and text[i] == "<":
         j = text.find(">", i + 1, node.end)
         return (i + 1, j) if j >= 0 else None
-    depth, j = 0, i
-    while j < node.end - 1:
+    limit = node.end - 1
+    # Most destinations hold no `(` or backslash: the first blank or `)` ends them, found in C.
+    stop = _DESTINATION_STOP.search(text, i, limit)
+    if stop is None:
+        return i, limit
+    j = stop.start()
+    if text[j] not in "(\\":
+        return i, j
+    depth = 0
+    while j < limit:
         ch = text[j]
         if ch == "\\":
             j += 2

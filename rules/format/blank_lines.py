@@ -17,6 +17,9 @@ RUN = re.compile(rf"(?:(?<=\n)|(?<=\r)(?!\n)|\A)(?:{BLANK}){{2,}}+")
 # with the line break lets the regex engine skip to the next CR or LF at C speed; RUN,
 # which starts with lookbehinds, would be tried at every position of the text.
 RUN_START = re.compile(rf"{NEWLINE}(?={BLANK}{BLANK})")
+# The same for a text without CR (most files): opening with one literal LF, the engine finds
+# each candidate at memchr speed instead of trying the alternation at every position.
+LF_RUN_START = re.compile(r"\n(?=[ \t]*\n[ \t]*\n)")
 BLANK_LINE = re.compile(BLANK)
 LINE_BREAK = re.compile(NEWLINE)
 
@@ -86,11 +89,12 @@ def runs(text: str, body: int):
     """RUN.finditer(text, body), found from the line breaks that can precede a run."""
     m = RUN.match(text, body)  # a run right at the start of the body (or of the text)
     pos = body
+    run_start = RUN_START if "\r" in text else LF_RUN_START
     while True:
         if m is not None:
             yield m
             pos = m.end()  # runs are maximal: the line after one is not blank
-        start = RUN_START.search(text, pos)
+        start = run_start.search(text, pos)
         if start is None:
             return
         m = RUN.match(text, start.end())

@@ -345,7 +345,12 @@ def apply(front: FrontMatter, edits: list[Edit] | tuple[Edit, ...]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4)
 def current(front: FrontMatter) -> Outcome:
+    """The front matter as it is (what `outcome` compares against), read once per file for
+    every FM rule that verifies a fix: its YAML 1.2 reading walks every node in Python.
+    Keyed on the FrontMatter object itself (compared by identity), like `_top_entries`;
+    callers only read it."""
     node = front.yaml_node
     return Outcome(front.parsed_ok, front.value, value12(node) if node is not None else None)
 

@@ -59,6 +59,8 @@ class Property:
 
 
 def parse_property(line: Line) -> Property | None:
+    if ":" not in line.text:  # most lines are prose: no colon, no property (a C scan, not the regex)
+        return None
     m = PROPERTY.match(line.text)
     if m is None:
         return None

@@ -249,6 +249,8 @@ CODE_SYMBOLS = frozenset("{}[]();=<>|&*+/\\$%^~`")
 @lru_cache(maxsize=8)
 def _lost_fence_lines(text: str) -> tuple[tuple[int, int], ...]:
     """Character ranges between pairs of escaped fence lines (&#x60;&#x60;&#x60;)."""
+    if "&#x60;" not in text and "&#96;" not in text and "\\`" not in text:
+        return ()  # no fence can be there: C scans instead of the regex's try at every position
     marks = [m.start() for m in _ESCAPED_FENCE.finditer(text)]
     return tuple((marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2))
 
@@ -265,8 +267,11 @@ def line_looks_like_code(line: str) -> bool:
         return False
     if _CODE_END.search(stripped) or _CODE_START.match(stripped):
         return True
-    symbols = sum(ch in CODE_SYMBOLS for ch in stripped)
-    visible = sum(not ch.isspace() for ch in stripped)
+    # Counted by C-level str methods: the lines are whole paragraphs, often thousands of characters.
+    symbols = sum(map(stripped.count, CODE_SYMBOLS))
+    if symbols < 6:
+        return False
+    visible = sum(map(len, stripped.split()))  # str.split() splits at exactly the str.isspace() characters
     return symbols >= 6 and symbols * 4 >= visible
 
 

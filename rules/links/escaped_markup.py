@@ -92,9 +92,11 @@ class EscapedMarkup(Rule):
 def _prose_spans(doc: Document) -> list[tuple[int, int]]:
     """Source spans of all text outside code (link text and alt text included), merged."""
     spans: list[tuple[int, int]] = []
+    # The texts a code or HTML block holds, by identity: their parents found from the few
+    # such blocks, not a parent lookup (and the document's parent map) for every node.
+    in_code = {id(child) for node in doc.nodes if node.kind in _NOT_PROSE for child in node.children}
     for node in doc.nodes:
-        parent = doc.parent(node)
-        if node.kind != "text" or (parent is not None and parent.kind in _NOT_PROSE):
+        if node.kind != "text" or id(node) in in_code:
             continue
         if spans and spans[-1][1] == node.start:
             spans[-1] = (spans[-1][0], node.end)

@@ -127,8 +127,17 @@ def tag_name(value: Any) -> str:
 # -- front matter edits ------------------------------------------------------------------------
 
 
+# A web address of these characters reads back as itself in a block value: it starts with
+# `h` (no implicit type begins so), holds no blank, no `#` and no `:` but the scheme's
+# (followed by `/`, never a mapping indicator).  Most values META002 writes are such
+# addresses; they skip PyYAML's pure-Python loader.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~/?&=%+-]*")
+
+
 def yaml_scalar(value: str, flow: bool = False) -> str:
     """`value` as a YAML scalar: plain when it reads back as the same string, else double-quoted."""
+    if not flow and _PLAIN_URL.fullmatch(value):
+        return value
     plain_ok = value == value.strip() and "\n" not in value and value != ""
     if plain_ok and flow and any(c in value for c in ",[]{}"):
         plain_ok = False

@@ -73,6 +73,8 @@ class BodyRepeatsFrontMatter(Rule):
         for node in doc.root.children:
             if node.kind != "paragraph":
                 continue
+            if doc.text.find(":", doc.line_bounds(node.start)[0], doc.line_bounds(node.end)[1]) < 0:
+                continue  # no line of it can be a property: most paragraphs are prose
             lines = block_lines(doc, node)
             repeats = [p for p in map(parse_property, lines) if p is not None and self._repeats(doc, p, keys)]
             if not repeats or not paragraph_is_metadata(doc, lines, doc.tags):
