@@ -129,7 +129,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int, int]] = {
     "blank-lines": (lambda n: "\n" * n + "x", 100_000, 20_000),
     "whitespace-lines": (lambda n: " \n" * n + "x", 5_000, 20_000),
     "inner-spaces": (lambda n: "a" + " " * n + "b\n", 1_000_000, 50_000),
-    "deep-yaml-flow": (lambda n: "---\na: " + "[" * n + "]" * n + "\n---\nbody\n", 100_000, 2_000),
+    "deep-yaml-flow": (lambda n: "---\na: " + "[" * n + "]" * n + "\n---\nbody\n", 200_000, 2_000),
     "long-tag-and-parens": (lambda n: "#" + "1" * n + " [x](" + "(" * (n // 2) + "\n", 200_000, 20_000),
     "spaces-in-front-matter": (lambda n: "---\n" + " " * n + "a:" + " " * n + "b\n---\n", 300_000, 20_000),
 }
