@@ -49,6 +49,11 @@ class FileResult:
     stdin: bool = False
     cached: bool = False  # the findings and facts came from the result cache
     sha: str = ""  # content hash of what was read (fix mode: to re-read an unchanged file safely)
+    # A check run from the CLI keeps findings on disk (spill.Spill): (offset, length) of each
+    # record of this file's, in the order written; `held`: they would not pack, so they stay
+    # in `diagnostics`, and so do all the file's later findings (their order is kept).
+    spilled: tuple[int, ...] = ()
+    held: bool = False
 
     @property
     def changed(self) -> bool:

@@ -1,0 +1,110 @@
+"""A check run's findings kept on disk until the report reads them, one file's at a time.
+
+Why: the report lists findings sorted by file, so a run used to hold every finding as
+objects until the end (~430,000 at 20,000 real-shaped files: ~950 bytes each with their
+fixes and edits, two thirds of the run's peak memory).  Here each file's findings go to a
+temporary file as soon as they are final, in the result cache's compact form
+(cache_format.pack_diagnostics: the text a worker already sends, or a cache entry already
+holds), and the parent keeps only where they are: an (offset, length) pair per record on the
+FileResult.  The report reads them back file by file in its sorted order (one `seek` per
+file, from the page cache); nothing else needs them: the corpus rules read facts.
+
+A file may get a second record after the corpus phase (the cross-file rules' findings,
+problems found late): records are read back in the order written, so the findings come
+out in exactly the order an in-memory run sorts (per-file ones first, then the corpus
+rules', stable-sorted by position and code).  Findings that do not pack (a plugin's data
+that is not JSON) stay in memory on their file, with everything that file finds after them.
+
+Trust: the temporary file is created in a folder this run creates with `tempfile.mkdtemp`
+(private to the user, in the system's temporary folder: never the vault, which may be
+shared or synced).  On POSIX both are unlinked at once and the open file is used without a
+name (nothing is left even if the run is killed); elsewhere `close()`, which the `with` block
+calls on success and on any error, removes the folder with everything in it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+from .cache_format import Strings, pack_diagnostics, unpack_diagnostics
+from .files import FileResult
+from .model import Diagnostic
+
+
+class Spill:
+    """The findings of one run on disk; a context manager that removes its folder on exit."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="omnilint-findings-")
+        try:
+            # Unbuffered: no Python-side buffer that a forked worker could inherit and write
+            # out again at its exit; every record is one write, placed by its offset.
+            self._file = open(os.path.join(self.folder, "findings"), "xb+", buffering=0)  # noqa: SIM115 - closed by close()
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        try:
+            # Where the system allows it (POSIX), the open file needs no name: removed now, a
+            # run that is killed outright leaves nothing behind either.  Elsewhere close() does it.
+            os.unlink(self._file.name)
+            os.rmdir(self.folder)
+        except OSError:
+            pass
+        self._end = 0
+        self.records = 0  # how many records were written (for tests and profiles)
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close and remove the temporary folder with everything in it (idempotent)."""
+        if not self._file.closed:
+            self._file.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def keep(self, result: FileResult, packed: str | None = None) -> FileResult:
+        """Move `result`'s findings to disk (`packed`: they are already in compact form, and
+        result.diagnostics holds none of them).  Returns `result`."""
+        if result.held:
+            return result  # an earlier part stayed in memory: the later ones stay beside it
+        if packed is None:
+            if not result.diagnostics:
+                return result
+            try:
+                packed = pack_diagnostics(result.diagnostics)
+            except (TypeError, ValueError):
+                result.held = True  # data that is not JSON: kept as objects, in order
+                return result
+        elif packed == "[]":
+            return result
+        data = packed.encode("utf-8", "surrogatepass")  # a message may quote an undecodable file name
+        self._file.seek(self._end)
+        view = memoryview(data)
+        while view:
+            written = self._file.write(view)
+            view = view[written or 0 :]
+        result.spilled += (self._end, len(data))
+        self._end += len(data)
+        self.records += 1
+        result.diagnostics = []
+        return result
+
+    def load(self, result: FileResult) -> list[Diagnostic]:
+        """`result`'s findings in the order they were found (records as written, then those in memory)."""
+        found: list[Diagnostic] = []
+        spilled = result.spilled
+        if spilled:
+            share = Strings()  # per file: shared strings would keep every message of the run alive
+            for i in range(0, len(spilled), 2):
+                self._file.seek(spilled[i])
+                data = self._file.read(spilled[i + 1])
+                if data is None or len(data) != spilled[i + 1]:
+                    raise OSError(f"{self.folder}: a record of findings was cut short")
+                found.extend(unpack_diagnostics(data.decode("utf-8", "surrogatepass"), share))
+        found.extend(result.diagnostics)
+        return found
