@@ -29,61 +29,75 @@ from .text import decode
 
 def corpus_phase(results: list[FileResult], session: Session, progress=None) -> None:
     """Run every corpus rule once over the facts all files collected."""
-    by_code: dict[str, dict[str, str]] = {}
+    by_code: dict[str, list[FileResult]] = {}
     for r in results:
         for code in r.corpus_rules:
-            by_code.setdefault(code, {})[r.display] = r.facts[code]
+            by_code.setdefault(code, []).append(r)
     if not by_code:
         return
     index = {r.display: r for r in results}
     listings: dict[tuple[str, ...], ProjectFiles] = {}
-    # Check mode only: a corpus finding from the cache never supplies a fix that is written.
-    cache = session.cache if session.job.mode == "check" else None
-    for number, (code, texts) in enumerate(sorted(by_code.items())):
+    for number, (code, having) in enumerate(sorted(by_code.items())):
         if progress:
             progress("cross-file rules", number, len(by_code))
-        first = index[next(iter(texts))]
-        rule, options = _corpus_rule(first, code, session)
-        if rule is None:
-            continue
-        listing = None
-        if rule.needs_files:
-            key = tuple(texts)
-            if key not in listings:  # one walk per set of files, shared by the rules that need it
-                listings[key] = project_files([index[d] for d in texts], session)
-            listing = listings[key]
-        settings = session.settings_for(first.path)
-        root = str(settings.root) if settings.source is not None else os.getcwd()
-        cache_dir = session.job.cache_dir or result_cache.default_directory(root)
-        # The rule's findings are cached under a hash of all its facts, the root and the file
-        # listing (its code and options are the scope's): a warm run decodes no facts.
-        scope = cache.scope(session.ruleset(settings)) if cache is not None else None
-        stored = result_cache.corpus_key(code, texts, root, listing) if scope is not None else None
-        found = cache.corpus_findings(scope, stored, index) if cache is not None and scope and stored else None
+        _corpus_rule_phase(code, having, index, listings, session)
+
+
+def _corpus_rule_phase(
+    code: str,
+    having: list[FileResult],
+    index: dict[str, FileResult],
+    listings: dict[tuple[str, ...], ProjectFiles],
+    session: Session,
+) -> None:
+    """One corpus rule over the facts of the files `having` them; its findings go to their files.
+    The facts' text (from memory, or read back from a spilling run's file) lives only here."""
+    spill = session.spill
+    texts = {r.display: (spill.facts(r) if spill is not None else r.facts)[code] for r in having}
+    first = index[next(iter(texts))]
+    rule, options = _corpus_rule(first, code, session)
+    if rule is None:
+        return
+    listing = None
+    if rule.needs_files:
+        key = tuple(texts)
+        if key not in listings:  # one walk per set of files, shared by the rules that need it
+            listings[key] = project_files([index[d] for d in texts], session)
+        listing = listings[key]
+    settings = session.settings_for(first.path)
+    root = str(settings.root) if settings.source is not None else os.getcwd()
+    cache_dir = session.job.cache_dir or result_cache.default_directory(root)
+    # Check mode only: a corpus finding from the cache never supplies a fix that is written.
+    cache = session.cache if session.job.mode == "check" else None
+    # The rule's findings are cached under a hash of all its facts, the root and the file
+    # listing (its code and options are the scope's): a warm run decodes no facts.
+    scope = cache.scope(session.ruleset(settings)) if cache is not None else None
+    stored = result_cache.corpus_key(code, texts, root, listing) if scope is not None else None
+    found = cache.corpus_findings(scope, stored, index) if cache is not None and scope and stored else None
+    if found is None:
+        facts = {display: json.loads(text) for display, text in texts.items()}
+        texts.clear()  # decoded: the text read back for this rule is not needed beside it
+        found, msg = _check(rule, options, facts, CorpusContext(root, listing, cache_dir))
+        del facts
         if found is None:
-            found, msg = _check(rule, options, texts, CorpusContext(root, listing, cache_dir))
-            if found is None:
-                first.diagnostics.append(
-                    Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
-                )
-                continue
-            if cache is not None and scope and stored:
-                cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found))
-        for display, d in found:
-            index[display].diagnostics.append(d)
-        if session.spill is not None:  # a check that spills: this rule's findings follow the file's own
-            for display in {display for display, _ in found}:
-                session.spill.keep(index[display])
-        found = None  # freed before the next rule decodes its facts
+            first.diagnostics.append(
+                Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
+            )
+            return
+        if cache is not None and scope and stored:
+            cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found))
+    for display, d in found:
+        index[display].diagnostics.append(d)
+    if spill is not None:  # a check that spills: this rule's findings follow the file's own
+        for display in {display for display, _ in found}:
+            spill.keep(index[display])
 
 
 def _check(
-    rule: CorpusRule, options: dict, texts: dict[str, str], context: CorpusContext
+    rule: CorpusRule, options: dict, facts: dict, context: CorpusContext
 ) -> tuple[list[tuple[str, Diagnostic]], str] | tuple[None, str]:
-    """The rule's findings over its facts, decoded here and freed on return (one rule's facts
-    in memory at a time: at 20,000 files the link rules' decode to ~130 MB each); or None and
-    what to say when it crashed."""
-    facts = {display: json.loads(text) for display, text in texts.items()}
+    """The rule's findings over its decoded facts (one rule's in memory at a time: at 20,000
+    files the link rules' decode to ~130 MB each); or None and what to say when it crashed."""
     try:
         return list(rule.check_corpus(facts, options, context)), ""
     except Exception as exc:  # noqa: BLE001

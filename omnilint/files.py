@@ -54,6 +54,7 @@ class FileResult:
     # in `diagnostics`, and so do all the file's later findings (their order is kept).
     spilled: tuple[int, ...] = ()
     held: bool = False
+    facts_at: tuple[int, ...] = ()  # (offset, length) of `facts`, spilled with the findings
 
     @property
     def changed(self) -> bool:

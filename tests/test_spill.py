@@ -67,7 +67,8 @@ def test_spilled_findings_equal_held_ones_in_report_order(
         with runner.Spill() as spill:
             run = runner.run(["vault"], job(vault, **fields), jobs=jobs, spill=spill)
             assert spill.records > 0
-            assert all(not f.diagnostics for f in run.files)  # nothing held in memory
+            assert all(not f.diagnostics and not f.facts for f in run.files)  # nothing held in memory
+            assert any(f.facts_at for f in run.files)
             spilled = listing(run)
             assert run.codes == {d["code"] for _, d in spilled}
         assert spilled == held
