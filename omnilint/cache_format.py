@@ -9,8 +9,9 @@ readable; cache.py re-exports these names.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from .hashing import digest
+from .hashing import digest_joined
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 _SEVERITY = {s.value: s for s in Severity}
@@ -125,15 +126,23 @@ def corpus_key(code: str, texts: dict[str, str], root: str, listing) -> str:
     in the scope with the rest of the config and code), every file's facts under its display
     path, the project root and, for rules that resolve local links, every file under the
     root (`listing`: rule.ProjectFiles; its folder is walked here if no rule has yet)."""
-    parts = [code, root]
+    return digest_joined(_corpus_key_parts(code, texts, root, listing))
+
+
+def _corpus_key_parts(code: str, texts: dict[str, str], root: str, listing) -> Iterator[str]:
+    yield code
+    yield root
     if listing is not None:
-        parts += ["known" if listing.root_known else "guessed", *listing.files, "\x01"]
+        yield "known" if listing.root_known else "guessed"
+        yield from listing.files
+        yield "\x01"
         for display, path in listing.sources.items():
-            parts += [display, path]
-    parts.append("\x02")
+            yield display
+            yield path
+    yield "\x02"
     for display, text in texts.items():
-        parts += [display, text]
-    return digest("\x00".join(parts))
+        yield display
+        yield text
 
 
 def pack_corpus_findings(found: list[tuple[str, Diagnostic]]) -> str:

@@ -75,8 +75,8 @@ def _corpus_rule_phase(
     stored = result_cache.corpus_key(code, texts, root, listing) if scope is not None else None
     found = cache.corpus_findings(scope, stored, index) if cache is not None and scope and stored else None
     if found is None:
-        facts = {display: json.loads(text) for display, text in texts.items()}
-        texts.clear()  # decoded: the text read back for this rule is not needed beside it
+        # Each text is dropped as it is decoded: the two are never all in memory side by side.
+        facts = {display: json.loads(texts.pop(display)) for display in list(texts)}
         found, msg = _check(rule, options, facts, CorpusContext(root, listing, cache_dir))
         del facts
         if found is None:

@@ -204,3 +204,20 @@ def test_spilling_is_for_check_mode_only(vault: Path, private_tmp: Path, monkeyp
     monkeypatch.chdir(vault)
     with runner.Spill() as spill, pytest.raises(ValueError):
         runner.run(["vault"], job(vault, mode="fix"), jobs=1, spill=spill)
+
+
+def test_the_corpus_key_is_hashed_part_by_part_as_the_joined_text_was():
+    from omnilint.cache_format import corpus_key
+    from omnilint.hashing import digest
+
+    class Listing:
+        root_known = True
+        files = ["a.md", "b\udcff.md"]
+        sources = {"x.md": "sub/x.md"}
+
+    texts = {"d1.md": '{"t":"é"}', "d2.md": "[]"}
+    joined = ["TST001", "/root", "known", "a.md", "b\udcff.md", "\x01", "x.md", "sub/x.md", "\x02"]
+    assert corpus_key("TST001", texts, "/root", Listing()) == digest(
+        "\x00".join([*joined, "d1.md", '{"t":"é"}', "d2.md", "[]"])
+    )
+    assert corpus_key("TST001", {}, "/root", None) == digest("\x00".join(["TST001", "/root", "\x02"]))
