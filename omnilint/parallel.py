@@ -113,6 +113,7 @@ def _expand(item, share, spill: Spill | None = None) -> FileResult:
     if isinstance(item, FileResult):
         return spill.keep(item) if spill is not None else item
     result, packed = item
+    result.corpus_rules = [share(code) for code in result.corpus_rules]  # unpickled: one copy per file otherwise
     if spill is not None:
         return spill.keep(result, packed)
     from .cache import unpack_diagnostics
