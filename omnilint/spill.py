@@ -47,11 +47,13 @@ class Spill:
         except BaseException:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
+        self._removed = False
         try:
             # Where the system allows it (POSIX), the open file needs no name: removed now, a
             # run that is killed outright leaves nothing behind either.  Elsewhere close() does it.
             os.unlink(self._file.name)
             os.rmdir(self.folder)
+            self._removed = True  # the name may be someone else's from now on: never removed again
         except OSError:
             pass
         self._end = 0
@@ -67,7 +69,9 @@ class Spill:
         """Close and remove the temporary folder with everything in it (idempotent)."""
         if not self._file.closed:
             self._file.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self._removed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._removed = True
 
     def keep(self, result: FileResult, packed: str | None = None) -> FileResult:
         """Move `result`'s findings to disk (`packed`: they are already in compact form, and
