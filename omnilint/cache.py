@@ -143,15 +143,21 @@ def cacheable(rules: list) -> bool:
 class Entry:
     """One file's cached results: per-file findings and corpus facts."""
 
-    __slots__ = ("corpus_rules", "diagnostics", "facts", "sha")
+    __slots__ = ("corpus_rules", "diagnostics", "facts", "packed", "sha")
 
     def __init__(
-        self, diagnostics: list[Diagnostic], facts: dict[str, str], corpus_rules: list[str], sha: str = ""
+        self,
+        diagnostics: list[Diagnostic],
+        facts: dict[str, str],
+        corpus_rules: list[str],
+        sha: str = "",
+        packed: str | None = None,
     ) -> None:
         self.diagnostics = diagnostics
         self.facts = facts
         self.corpus_rules = corpus_rules
         self.sha = sha  # the content hash the entry was stored under
+        self.packed = packed  # the findings as stored (a spilling run writes them out as they are)
 
 
 class Cache:
@@ -168,6 +174,9 @@ class Cache:
         self.quiet = False  # worker processes: the parent has said why a store is unusable
         self._warned: set[str] = set()
         self.strings = Strings()
+        # False: decoded findings are not kept (a run that spills them), so sharing their
+        # strings across the run would only keep every message alive; one table per entry.
+        self.share = True
         self.hits = self.misses = self.writes = 0
 
     # scope ------------------------------------------------------------------
@@ -293,7 +302,8 @@ class Cache:
     def _entry(self, row: tuple) -> Entry | None:
         try:
             facts = unpack_facts(row[6])
-            entry = Entry(unpack_diagnostics(row[5], self.strings), facts, list(facts), row[4])
+            share = self.strings if self.share else Strings()
+            entry = Entry(unpack_diagnostics(row[5], share), facts, list(facts), row[4], row[5])
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             self.misses += 1  # written by something else: a miss (the row is replaced)
             return None
@@ -322,7 +332,7 @@ class Cache:
         if text is None:
             return None
         try:
-            stamp, found = unpack_corpus_findings(text, self.strings)
+            stamp, found = unpack_corpus_findings(text, self.strings if self.share else Strings())
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
         if stamp and stamp != listing_now():

@@ -9,8 +9,9 @@ readable; cache.py re-exports these names.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from .hashing import digest
+from .hashing import digest_joined
 from .model import Applicability, Diagnostic, Edit, Fix, Severity
 
 _SEVERITY = {s.value: s for s in Severity}
@@ -127,20 +128,26 @@ def corpus_key(code: str, texts: dict[str, str], root: str, listing) -> str:
     local links, where each linted file sits in it (`listing`: rule.ProjectFiles). The listing
     itself is not walked here: an entry records its digest only when the rule read it
     (`pack_corpus_findings`), so a run whose notes link to nothing local never walks the folder."""
-    parts = [code, root]
+    return digest_joined(_corpus_key_parts(code, texts, root, listing))
+
+
+def _corpus_key_parts(code: str, texts: dict[str, str], root: str, listing) -> Iterator[str]:
+    yield code
+    yield root
     if listing is not None:
-        parts += ["known" if listing.root_known else "guessed"]
+        yield "known" if listing.root_known else "guessed"
         for display, path in listing.sources.items():
-            parts += [display, path]
-    parts.append("\x02")
+            yield display
+            yield path
+    yield "\x02"
     for display, text in texts.items():
-        parts += [display, text]
-    return digest("\x00".join(parts))
+        yield display
+        yield text
 
 
 def listing_digest(listing) -> str:
     """The project's file listing (rule.ProjectFiles.files; walked if no rule has yet), hashed."""
-    return digest("\x00".join(listing.files))
+    return digest_joined(listing.files)
 
 
 def pack_corpus_findings(found: list[tuple[str, Diagnostic]], listing_stamp: str = "") -> str:

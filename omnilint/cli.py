@@ -333,12 +333,24 @@ def _lint(args) -> int:
         else:  # a vault may ship a link in place of its cache: never follow it anywhere
             print(f"omnilint: warning: not using the cache: {why}", file=sys.stderr)
     progress = Progress(sys.stderr) if sys.stderr.isatty() and not (args.quiet or args.no_progress) else None
+    if args.command == "check":
+        # A check's findings wait on disk for the report (runner.Spill says why); the folder
+        # is removed when the report is written, or on any error.
+        with runner.Spill() as spill:
+            result = runner.run(paths, job, args.jobs, stdin_task, progress, session, spill)
+            return _finish(args, result, paths, settings, progress)
     result = runner.run(paths, job, args.jobs, stdin_task, progress, session)
     if fix_mode and args.write:
         runner.write_results(result.files, paths, progress)
+    return _finish(args, result, paths, settings, progress)
+
+
+def _finish(args, result, paths: list[str], settings: cfg.Settings, progress=None) -> int:
+    """Say what was found (the report, or the page of `omnilint report`); the exit status."""
+    fix_mode = args.command == "fix"
     if progress:
         progress.finish(result.checked)
-    if result.checked == 0 and not any(f.diagnostics for f in result.files):
+    if result.checked == 0 and not result.codes:
         include = ", ".join(settings.get("include"))
         print(f"omnilint: warning: no Markdown file found in {', '.join(paths)} (include: {include})", file=sys.stderr)
     if args.command == "report":
@@ -368,8 +380,7 @@ def _write_report(args, result, paths: list[str], settings: cfg.Settings) -> int
         print(
             f"Wrote {args.output}: {result.checked:,} files, {sum(len(f.diagnostics) for f in result.files):,} findings."
         )
-    codes = {d.code for _, d in result.diagnostics}
-    return EXIT_ERROR if codes & ERROR_CODES else EXIT_CLEAN
+    return EXIT_ERROR if result.codes & ERROR_CODES else EXIT_CLEAN
 
 
 def _fix_codes(selectors: list[str], flag: str, args) -> frozenset[str]:
@@ -459,7 +470,7 @@ def _report(args, result, fix_mode: bool, out) -> int:
     if args.quiet and fmt in ("text", "concise", "full"):
         kwargs["quiet"] = True
     module.render(result, out, **kwargs)
-    codes = {d.code for _, d in result.diagnostics}
+    codes = result.codes  # noted by the render's pass over the findings
     if codes & ERROR_CODES:
         return EXIT_ERROR
     if any(f.write_error for f in result.files):

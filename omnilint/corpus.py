@@ -31,58 +31,103 @@ from .text import LineIndex, decode
 
 def corpus_phase(results: list[FileResult], session: Session, progress=None) -> None:
     """Run every corpus rule once over the facts all files collected."""
-    by_code: dict[str, dict[str, str]] = {}
+    by_code: dict[str, list[FileResult]] = {}
     for r in results:
         for code in r.corpus_rules:
-            by_code.setdefault(code, {})[r.display] = r.facts[code]
+            by_code.setdefault(code, []).append(r)
     if not by_code:
         return
     index = {r.display: r for r in results}
     listings: dict[tuple[str, ...], ProjectFiles] = {}
-    # Check mode only: a corpus finding from the cache never supplies a fix that is written.
-    cache = session.cache if session.job.mode == "check" else None
-    for number, (code, texts) in enumerate(sorted(by_code.items())):
+    for number, (code, having) in enumerate(sorted(by_code.items())):
         if progress:
             progress("cross-file rules", number, len(by_code))
-        first = index[next(iter(texts))]
-        rule, options = _corpus_rule(first, code, session)
-        if rule is None:
-            continue
-        listing = None
-        if rule.needs_files:
-            key = tuple(texts)
-            if key not in listings:  # one walk per set of files, shared by the rules that need it
-                listings[key] = project_files([index[d] for d in texts], session)
-            listing = listings[key]
-        settings = session.settings_for(first.path)
-        root = str(settings.root) if settings.source is not None else os.getcwd()
-        cache_dir = session.job.cache_dir or result_cache.default_directory(root)
-        # The rule's findings are cached under a hash of all its facts, the root and the file
-        # listing (its code and options are the scope's): a warm run decodes no facts.
-        scope = cache.scope(session.ruleset(settings)) if cache is not None else None
-        stored = result_cache.corpus_key(code, texts, root, listing) if scope is not None else None
-        found = None
-        if cache is not None and scope and stored:
-            listing_now = partial(result_cache.listing_digest, listing) if listing is not None else str
-            found = cache.corpus_findings(scope, stored, index, listing_now)
+        _corpus_rule_phase(code, having, index, listings, session)
+
+
+def _corpus_rule_phase(
+    code: str,
+    having: list[FileResult],
+    index: dict[str, FileResult],
+    listings: dict[tuple[str, ...], ProjectFiles],
+    session: Session,
+) -> None:
+    """One corpus rule over the facts of the files `having` them; its findings go to their files.
+    The facts' text (from memory, or read back from a spilling run's file) lives only here."""
+    spill = session.spill
+    texts = {r.display: (spill.facts(r) if spill is not None else r.facts)[code] for r in having}
+    first = index[next(iter(texts))]
+    rule, options = _corpus_rule(first, code, session)
+    if rule is None:
+        return
+    listing = None
+    if rule.needs_files:
+        key = tuple(texts)
+        if key not in listings:  # one walk per set of files, shared by the rules that need it
+            listings[key] = project_files([index[d] for d in texts], session)
+        listing = listings[key]
+    settings = session.settings_for(first.path)
+    root = str(settings.root) if settings.source is not None else os.getcwd()
+    cache_dir = session.job.cache_dir or result_cache.default_directory(root)
+    # Check mode only: a corpus finding from the cache never supplies a fix that is written.
+    cache = session.cache if session.job.mode == "check" else None
+    # The rule's findings are cached under a hash of all its facts and the root, with the file
+    # listing's digest when the rule read it (its code and options are the scope's): a warm
+    # run decodes no facts.
+    scope = cache.scope(session.ruleset(settings)) if cache is not None else None
+    stored = result_cache.corpus_key(code, texts, root, listing) if scope is not None else None
+    found = None
+    if cache is not None and scope and stored:
+        listing_now = partial(result_cache.listing_digest, listing) if listing is not None else str
+        found = cache.corpus_findings(scope, stored, index, listing_now)
+    if found is None:
+        # Each text is dropped as it is decoded: the two are never all in memory side by side.
+        # Equal strings (keys, link kinds, shared targets) become one object across files:
+        # the link rules' facts take a sixth less memory, the corpus phase's peak.
+        share = _Shared()
+        facts = {display: json.loads(texts.pop(display), object_pairs_hook=share) for display in list(texts)}
+        del share
+        reads_before = listing.reads if listing is not None else 0
+        found, msg = _check(rule, options, facts, CorpusContext(root, listing, cache_dir))
+        del facts
         if found is None:
-            facts = {display: json.loads(text) for display, text in texts.items()}  # one rule's at a time
-            reads_before = listing.reads if listing is not None else 0
-            try:
-                found = list(rule.check_corpus(facts, options, CorpusContext(root, listing, cache_dir)))
-            except Exception as exc:  # noqa: BLE001
-                msg = f"corpus rule {code} crashed: {type(exc).__name__}: {exc}; please report it"
-                first.diagnostics.append(
-                    Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
-                )
-                continue
-            _place_edits(found, index)
-            if cache is not None and scope and stored:
-                read_listing = listing is not None and listing.reads > reads_before
-                stamp = result_cache.listing_digest(listing) if read_listing else ""
-                cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found, stamp))
-        for display, d in found:
-            index[display].diagnostics.append(d)
+            first.diagnostics.append(
+                Diagnostic(engine.INTERNAL_CODE, engine.INTERNAL_NAME, msg, 0, 0, Severity.ERROR, None, 1, 1, 1, 1)
+            )
+            return
+        _place_edits(found, index)
+        if cache is not None and scope and stored:
+            read_listing = listing is not None and listing.reads > reads_before
+            stamp = result_cache.listing_digest(listing) if read_listing else ""
+            cache.corpus_put(scope, stored, result_cache.pack_corpus_findings(found, stamp))
+    for display, d in found:
+        index[display].diagnostics.append(d)
+    if spill is not None:  # a check that spills: this rule's findings follow the file's own
+        for display in {display for display, _ in found}:
+            spill.keep(index[display])
+
+
+class _Shared:
+    """json.loads' object_pairs_hook: an object whose keys and string values are one object per
+    equal string over every file's facts (json itself shares keys within one document only)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def __call__(self, pairs: list[tuple[str, object]]) -> dict:
+        one = self.known.setdefault
+        return {one(k, k): one(v, v) if v.__class__ is str else v for k, v in pairs}
+
+
+def _check(
+    rule: CorpusRule, options: dict, facts: dict, context: CorpusContext
+) -> tuple[list[tuple[str, Diagnostic]], str] | tuple[None, str]:
+    """The rule's findings over its decoded facts (one rule's in memory at a time: at 20,000
+    files the link rules' decode to ~130 MB each); or None and what to say when it crashed."""
+    try:
+        return list(rule.check_corpus(facts, options, context)), ""
+    except Exception as exc:  # noqa: BLE001
+        return None, f"corpus rule {rule.code} crashed: {type(exc).__name__}: {exc}; please report it"
 
 
 def _place_edits(found: list[tuple[str, Diagnostic]], index: dict[str, FileResult]) -> None:

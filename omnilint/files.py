@@ -30,7 +30,7 @@ class Task:
     size: int = 0  # bytes, for scheduling the largest files first
 
 
-@dataclass
+@dataclass(slots=True)  # no per-instance dict: a check of 20,000 files keeps 20,000 of these to the end
 class FileResult:
     display: str
     relpath: str
@@ -49,6 +49,12 @@ class FileResult:
     stdin: bool = False
     cached: bool = False  # the findings and facts came from the result cache
     sha: str = ""  # content hash of what was read (fix mode: to re-read an unchanged file safely)
+    # A check run from the CLI keeps findings on disk (spill.Spill): (offset, length) of each
+    # record of this file's, in the order written; `held`: they would not pack, so they stay
+    # in `diagnostics`, and so do all the file's later findings (their order is kept).
+    spilled: tuple[int, ...] = ()
+    held: bool = False
+    facts_at: tuple[int, ...] = ()  # (offset, length) of `facts`, spilled with the findings
 
     @property
     def changed(self) -> bool:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from .files import FileResult, Task
 from .session import Job, Session
+
+if TYPE_CHECKING:
+    from .spill import Spill
 
 PARALLEL_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
 FILES_PER_WORKER = 32  # never start a worker for fewer files than this
@@ -32,10 +36,13 @@ def worker_count(jobs: int | None, files: int) -> int:
     return max(1, min(wanted, files // FILES_PER_WORKER))
 
 
-def run_parallel(tasks: list[Task], job: Job, workers: int, progress, share=None) -> list[FileResult]:
+def run_parallel(
+    tasks: list[Task], job: Job, workers: int, progress, share=None, spill: Spill | None = None
+) -> list[FileResult]:
     """Every task's result, in task order, from `workers` processes; `progress(done, total)`
     is called as chunks finish; `share` (cache.Strings) keeps one object per equal string of
-    the findings."""
+    the findings; `spill`: the findings go there in the workers' compact form, never decoded
+    here."""
     from .cache import Strings
 
     share = share if share is not None else Strings()
@@ -49,8 +56,12 @@ def run_parallel(tasks: list[Task], job: Job, workers: int, progress, share=None
         chunk_of = {pool.submit(_process_chunk, [tasks[i] for i in chunk]): chunk for chunk in chunks(tasks, workers)}
         for future in as_completed(chunk_of):  # progress as chunks finish, not in submission order
             chunk = chunk_of[future]
-            for i, result in zip(chunk, future.result()):
-                results[i] = _expand(result, share)
+            items = future.result()
+            for i, result in zip(chunk, items):
+                results[i] = _expand(result, share, spill)
+            # The future keeps this very list until the pool closes (as_completed holds every
+            # future): emptied, the chunk's packed findings are freed now, not at the end.
+            items.clear()
             done += len(chunk)
             if progress:
                 progress(done, len(tasks))
@@ -98,12 +109,15 @@ def _compact(result: FileResult):
     return (result, packed)
 
 
-def _expand(item, share) -> FileResult:
+def _expand(item, share, spill: Spill | None = None) -> FileResult:
     if isinstance(item, FileResult):
-        return item
+        return spill.keep(item) if spill is not None else item
+    result, packed = item
+    result.corpus_rules = [share(code) for code in result.corpus_rules]  # unpickled: one copy per file otherwise
+    if spill is not None:
+        return spill.keep(result, packed)
     from .cache import unpack_diagnostics
 
-    result, packed = item
     result.diagnostics = unpack_diagnostics(packed, share)
     return result
 

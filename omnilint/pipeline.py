@@ -97,10 +97,10 @@ def lookup(task: Task, session: Session) -> FileResult | None:
         return unchanged
     read = _read(task, session)
     if isinstance(read, FileResult):
-        return read
+        return _spill(read, session)
     if read.entry is None:
         return None
-    _from_entry(read.result, read.entry, read.data, read.decoded, session.job)
+    _from_entry(read.result, read.entry, read.data, read.decoded, session)
     return read.result
 
 
@@ -133,7 +133,7 @@ def _lookup_unchanged(task: Task, session: Session) -> FileResult | None:
         return None
     result = FileResult(task.display, relpath, task.path)
     result.sha = entry.sha  # what a corpus fix checks the file against before re-reading it
-    _from_entry(result, entry, None, None, session.job)
+    _from_entry(result, entry, None, None, session)
     return result
 
 
@@ -141,12 +141,13 @@ def process(task: Task, session: Session) -> FileResult:
     """Read, decode, lint and (in fix mode) fix one file; the cache answers when it can."""
     read = _read(task, session)
     if isinstance(read, FileResult):
-        return read
+        return _spill(read, session)
     result, job = read.result, session.job
     if read.entry is not None:
-        _from_entry(result, read.entry, read.data, read.decoded, job)
+        _from_entry(result, read.entry, read.data, read.decoded, session)
         return result
     _lint(result, read.ruleset.rules_for(read.relpath), read.data, read.decoded, job, read.vault)
+    diagnostics = None
     if session.cache is not None and read.scope is not None and _storable(result, job):
         new_text = result.new_text
         sha = (
@@ -158,6 +159,16 @@ def process(task: Task, session: Session) -> FileResult:
             read.scope, task.path, read.relpath, sha, key, diagnostics, result_cache.pack_facts(result.facts)
         )
     _drop_unchanged_text(result)
+    return _spill(result, session, diagnostics)
+
+
+def _spill(result: FileResult, session: Session, packed: str | None = None) -> FileResult:
+    """The file's findings are final: to disk when the run spills them (`packed`: they are
+    in compact form already)."""
+    if session.spill is not None:
+        if packed is not None:
+            result.diagnostics = []
+        session.spill.keep(result, packed)
     return result
 
 
@@ -222,7 +233,7 @@ def _fixable(diagnostics: list[Diagnostic], unsafe: bool) -> bool:
 
 
 def _from_entry(
-    result: FileResult, entry: result_cache.Entry, data: bytes | None, decoded: Decoded | None, job: Job
+    result: FileResult, entry: result_cache.Entry, data: bytes | None, decoded: Decoded | None, session: Session
 ) -> None:
     """`data` None: the file was not read (unchanged since its entry); in fix mode an entry is
     used only when there is nothing to fix, so no text is needed (it would be dropped)."""
@@ -232,9 +243,12 @@ def _from_entry(
         _one_copy(entry.facts),
         entry.corpus_rules,
     )
-    if job.mode == "fix" and data is not None and decoded is not None:  # the fixer would return the text as it is
+    if session.job.mode == "fix" and data is not None and decoded is not None:
+        # the fixer would return the text as it is
         result.original, result.new_text, result.bom = data, decoded.text, decoded.bom
         _drop_unchanged_text(result)
+    # The entry decoded (so it is valid); its stored text is what a spilling run writes out.
+    _spill(result, session, entry.packed if isinstance(entry.packed, str) else None)
 
 
 def _one_copy(facts: dict[str, str]) -> dict[str, str]:

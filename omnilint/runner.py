@@ -9,8 +9,8 @@ is in its Session (omnilint.session), passed explicitly; nothing is kept in modu
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as cfg
@@ -32,25 +32,58 @@ from .files import (
 from .model import Diagnostic, Severity
 from .pipeline import locate_edits, lookup, process
 from .session import Job, Session
+from .spill import Spill
 from .text import encode
 
 __all__ = [
     "IO_CODE", "SIZE_CODE", "STDIN", "WRITE_CODE", "Discovery", "FileResult", "Job", "NotRegular", "RunResult",
-    "Session", "Task", "TooLarge", "corpus_phase", "discover_files", "display_path", "locate_edits", "lookup",
-    "process", "project_files", "read_regular_file", "relative_path", "run", "write_results",
+    "Session", "Spill", "Task", "TooLarge", "corpus_phase", "discover_files", "display_path", "locate_edits",
+    "lookup", "process", "project_files", "read_regular_file", "relative_path", "run", "write_results",
 ]  # fmt: skip
 
 
 @dataclass
 class RunResult:
+    """The files of a run, sorted by display path, and their findings.  With `spill` the
+    findings are on disk (a check from the CLI): `diagnostics` reads them back one file at a
+    time, sorted as an in-memory run sorts them, and `restrict` (Job.restrict_fixes) applies
+    --fixable/--unfixable as they are read."""
+
     files: list[FileResult]
     checked: int
+    spill: Spill | None = None
+    restrict: Callable[[list[Diagnostic]], list[Diagnostic]] | None = None
+    _codes: frozenset[str] | None = field(default=None, init=False, repr=False)
 
     @property
     def diagnostics(self) -> Iterator[tuple[FileResult, Diagnostic]]:
+        """Every finding with its file, in report order.  A complete pass notes the codes it
+        saw (`codes`), so the exit status needs no second pass over findings on disk."""
+        seen: set[str] = set()
         for f in self.files:
-            for d in f.diagnostics:
+            for d in self.findings(f):
+                seen.add(d.code)
                 yield f, d
+        self._codes = frozenset(seen)
+
+    def findings(self, f: FileResult) -> list[Diagnostic]:
+        """The findings of `f`, sorted by position and code."""
+        if self.spill is None:
+            return f.diagnostics
+        found = self.spill.load(f)
+        if self.restrict is not None:
+            self.restrict(found)
+        found.sort(key=Diagnostic.sort_key)  # stable: per-file findings first, then the corpus rules', as found
+        return found
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The codes of all findings (from the last complete pass over them, else one now)."""
+        if self._codes is None:
+            for _ in self.diagnostics:
+                pass
+        assert self._codes is not None
+        return self._codes
 
 
 def run(
@@ -60,11 +93,20 @@ def run(
     stdin: Task | None = None,
     progress=None,
     session: Session | None = None,
+    spill: Spill | None = None,
 ) -> RunResult:
     """Check (or fix) every file under `paths`.  `session`: the run's state (a new one from
     `job` when not given).  `progress(phase, done, total)`, if given, is called as the work
-    moves: "finding files", "checking" per file, "cross-file rules" per corpus rule."""
+    moves: "finding files", "checking" per file, "cross-file rules" per corpus rule.
+    `spill` (check mode): each file's findings go to disk once final; the caller closes it
+    after reading the report from the RunResult."""
     session = session if session is not None else Session(job)
+    if spill is not None:
+        if job.mode != "check":
+            raise ValueError("findings are spilled in check mode only (fix mode edits them after the corpus phase)")
+        session.spill = spill
+        if session.cache is not None:
+            session.cache.share = False
     if progress:
         progress("finding files", 0, 0)
     found = Discovery([stdin]) if stdin is not None else discover_files(paths, session)
@@ -78,6 +120,10 @@ def run(
         apply_corpus_fixes(results, session)
     results.extend(found.problems)
     results.sort(key=lambda r: r.display)
+    if spill is not None:
+        for r in results:
+            spill.keep(r)  # the corpus rules' findings and late problems: after the file's own
+        return RunResult(results, len(tasks), spill, job.restrict_fixes)
     for r in results:
         job.restrict_fixes(r.diagnostics)
         r.diagnostics.sort(key=Diagnostic.sort_key)
@@ -113,7 +159,9 @@ def _process_all(tasks: list[Task], session: Session, jobs: int | None, progress
             # reopens for the corpus phase.  Workers open their own.
             session.cache.close()
         report = (lambda n, _: progress(done + n, len(tasks))) if progress else None
-        found = parallel.run_parallel([tasks[i] for i in todo], session.job, workers, report, session.strings)
+        found = parallel.run_parallel(
+            [tasks[i] for i in todo], session.job, workers, report, session.strings, session.spill
+        )
         for i, result in zip(todo, found):
             results[i] = result  # its findings' strings are shared with the run's (run_parallel)
     else:

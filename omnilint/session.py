@@ -13,9 +13,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config as cfg
 from .model import Diagnostic
+
+if TYPE_CHECKING:
+    from .spill import Spill
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class Session:
         self._vault_without_config: dict[str, str] = {}
         self._rulesets: dict[Path | None, cfg.RuleSet] = {}
         self._globs: dict[tuple[str, ...], list[re.Pattern[str]]] = {}
+        # Where final findings go (runner.run sets it for a CLI check): None keeps them on
+        # their FileResults.
+        self.spill: Spill | None = None
 
     # settings ---------------------------------------------------------------------------
     def settings_for(self, path: Path | str) -> cfg.Settings:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from typing import TextIO
 
 FORMATS = ("text", "concise", "full", "json", "github", "sarif")
 
@@ -31,6 +33,19 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 def json_text(data: object) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def write_json_array(out: TextIO, items: Iterable[object], indent: int = 0) -> None:
+    """json_text(list(items)) for an array whose first line starts `indent` spaces in, written
+    item by item: a report of 430,000 findings never holds them all as dicts, nor the whole
+    text.  The same bytes: an item's own line breaks are all layout (JSON escapes those
+    in strings), so indenting it one level is adding two spaces after each."""
+    pad = "\n" + " " * (indent + 2)
+    first = True
+    for item in items:
+        out.write(("[" if first else ",") + pad + json_text(item).replace("\n", pad))
+        first = False
+    out.write("[]" if first else "\n" + " " * indent + "]")
 
 
 def color_diff(diff: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from . import json_text
+from . import json_text, write_json_array
 
 
 def finding(f, d) -> dict:
@@ -41,5 +41,5 @@ def render(run, out: TextIO, *, statistics: bool = False, **_) -> None:
 
         out.write(json_text(counts(run)))
     else:
-        out.write(json_text([finding(f, d) for f, d in run.diagnostics]))
+        write_json_array(out, (finding(f, d) for f, d in run.diagnostics))
     out.write("\n")

@@ -6,7 +6,11 @@ from typing import TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from . import json_text
+from . import json_text, write_json_array
+
+# Stands for the results in the document around them (written in their place, one by one):
+# json.dumps escapes NUL, so no text of the document can look like it.
+_RESULTS = "\x00results\x00"
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 PROJECT_URI = "https://pypi.org/project/omnilint-md/"
@@ -46,7 +50,7 @@ def fixes(uri: str, d) -> list[dict]:
 
 def render(run, out: TextIO, *, rules_table=None, **_) -> None:
     rules_table = rules_table or {}
-    used = sorted({d.code for _, d in run.diagnostics})
+    used = sorted(run.codes)
     rule_index = {code: i for i, code in enumerate(used)}
     descriptors = []
     for code in used:
@@ -60,7 +64,34 @@ def render(run, out: TextIO, *, rules_table=None, **_) -> None:
                 "help": {"text": f"omnilint explain {code}"},
             }
         )
-    results = []
+    doc = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "omnilint",
+                        "version": __version__,
+                        "informationUri": PROJECT_URI,
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",  # columns count characters, as in every other format
+                "results": _RESULTS,
+            }
+        ],
+    }
+    text = json_text(doc)
+    where = text.index(json_text(_RESULTS))
+    line = text[text.rfind("\n", 0, where) + 1 : where]
+    out.write(text[:where])
+    write_json_array(out, _results(run, rule_index), len(line) - len(line.lstrip(" ")))
+    out.write(text[where + len(json_text(_RESULTS)) :])
+    out.write("\n")
+
+
+def _results(run, rule_index: dict[str, int]):
     for f, d in run.diagnostics:
         uri = artifact_uri(f.display)
         result = {
@@ -80,24 +111,4 @@ def render(run, out: TextIO, *, rules_table=None, **_) -> None:
         found_fixes = fixes(uri, d)
         if found_fixes:
             result["fixes"] = found_fixes
-        results.append(result)
-    doc = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "omnilint",
-                        "version": __version__,
-                        "informationUri": PROJECT_URI,
-                        "rules": descriptors,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",  # columns count characters, as in every other format
-                "results": results,
-            }
-        ],
-    }
-    out.write(json_text(doc))
-    out.write("\n")
+        yield result
