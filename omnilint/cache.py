@@ -143,7 +143,7 @@ def cacheable(rules: list) -> bool:
 class Entry:
     """One file's cached results: per-file findings and corpus facts."""
 
-    __slots__ = ("corpus_rules", "diagnostics", "facts", "packed", "sha")
+    __slots__ = ("corpus_rules", "diagnostics", "facts", "packed", "sha", "verified")
 
     def __init__(
         self,
@@ -158,6 +158,7 @@ class Entry:
         self.corpus_rules = corpus_rules
         self.sha = sha  # the content hash the entry was stored under
         self.packed = packed  # the findings as stored (a spilling run writes them out as they are)
+        self.verified = True  # False: `packed` was not decoded (Cache.decode_findings)
 
 
 class Cache:
@@ -177,6 +178,10 @@ class Cache:
         # False: decoded findings are not kept (a run that spills them), so sharing their
         # strings across the run would only keep every message alive; one table per entry.
         self.share = True
+        # False (a run that spills them): an entry's findings stay the stored text, decoded once
+        # when the report reads them; a text that does not decode then is linted afresh
+        # (Spill.recover) instead of being a miss here.
+        self.decode_findings = True
         self.hits = self.misses = self.writes = 0
 
     # scope ------------------------------------------------------------------
@@ -302,8 +307,14 @@ class Cache:
     def _entry(self, row: tuple) -> Entry | None:
         try:
             facts = unpack_facts(row[6])
-            share = self.strings if self.share else Strings()
-            entry = Entry(unpack_diagnostics(row[5], share), facts, list(facts), row[4], row[5])
+            if not self.decode_findings:
+                if row[5].__class__ is not str:
+                    raise TypeError("findings are not text")
+                entry = Entry([], facts, list(facts), row[4], row[5])
+                entry.verified = False
+            else:
+                share = self.strings if self.share else Strings()
+                entry = Entry(unpack_diagnostics(row[5], share), facts, list(facts), row[4], row[5])
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             self.misses += 1  # written by something else: a miss (the row is replaced)
             return None

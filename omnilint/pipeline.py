@@ -162,13 +162,13 @@ def process(task: Task, session: Session) -> FileResult:
     return _spill(result, session, diagnostics)
 
 
-def _spill(result: FileResult, session: Session, packed: str | None = None) -> FileResult:
+def _spill(result: FileResult, session: Session, packed: str | None = None, verified: bool = True) -> FileResult:
     """The file's findings are final: to disk when the run spills them (`packed`: they are
-    in compact form already)."""
+    in compact form already; `verified` False: a cache entry's text, not yet decoded)."""
     if session.spill is not None:
         if packed is not None:
             result.diagnostics = []
-        session.spill.keep(result, packed)
+        session.spill.keep(result, packed, verified)
     return result
 
 
@@ -247,8 +247,8 @@ def _from_entry(
         # the fixer would return the text as it is
         result.original, result.new_text, result.bom = data, decoded.text, decoded.bom
         _drop_unchanged_text(result)
-    # The entry decoded (so it is valid); its stored text is what a spilling run writes out.
-    _spill(result, session, entry.packed if isinstance(entry.packed, str) else None)
+    # Its stored text is what a spilling run writes out (decoded by the report, or already here).
+    _spill(result, session, entry.packed if isinstance(entry.packed, str) else None, entry.verified)
 
 
 def _one_copy(facts: dict[str, str]) -> dict[str, str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from . import config as cfg
@@ -86,6 +87,13 @@ class RunResult:
         return self._codes
 
 
+def _lint_afresh(job: Job, result: FileResult) -> list[Diagnostic]:
+    """The file's own findings as a run without the cache finds them (for a cache entry whose
+    stored findings turned out not to decode when the report read them)."""
+    fresh = Session(replace(job, cache_dir=None))
+    return process(Task(result.path, result.display), fresh).diagnostics
+
+
 def run(
     paths: list[str],
     job: Job,
@@ -107,6 +115,10 @@ def run(
         session.spill = spill
         if session.cache is not None:
             session.cache.share = False
+            # Cached findings are decoded once, by the report (not also at lookup to prove them
+            # valid); one that does not decode then is linted afresh.
+            session.cache.decode_findings = False
+            spill.recover = partial(_lint_afresh, job)
     if progress:
         progress("finding files", 0, 0)
     found = Discovery([stdin]) if stdin is not None else discover_files(paths, session)

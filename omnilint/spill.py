@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 
 from .cache_format import Strings, pack_diagnostics, pack_facts, unpack_diagnostics, unpack_facts
 from .files import FileResult
@@ -58,6 +59,11 @@ class Spill:
             pass
         self._end = 0
         self.records = 0  # how many records were written (for tests and profiles)
+        # Records written from the result cache without decoding them (their offsets): one that
+        # does not decode when the report reads it is replaced by `recover(result)`, the file's
+        # own findings linted afresh (the runner sets it).
+        self._unverified: set[int] = set()
+        self.recover: Callable[[FileResult], list[Diagnostic]] | None = None
 
     def __enter__(self) -> Spill:
         return self
@@ -73,9 +79,10 @@ class Spill:
             shutil.rmtree(self.folder, ignore_errors=True)
             self._removed = True
 
-    def keep(self, result: FileResult, packed: str | None = None) -> FileResult:
+    def keep(self, result: FileResult, packed: str | None = None, verified: bool = True) -> FileResult:
         """Move `result`'s findings to disk (`packed`: they are already in compact form, and
-        result.diagnostics holds none of them).  Returns `result`."""
+        result.diagnostics holds none of them; `verified` False: a cache entry's text that was
+        not decoded yet).  Returns `result`."""
         if result.facts and not result.facts_at:
             # The corpus rules' facts too (~2.6 kB a file as text): each rule reads them back
             # when it runs (corpus._corpus_rule_phase), so only one rule's are in memory.
@@ -93,7 +100,10 @@ class Spill:
                 return result
         elif packed == "[]":
             return result
-        result.spilled += self._write(packed)
+        where = self._write(packed)
+        if not verified:
+            self._unverified.add(where[0])
+        result.spilled += where
         self.records += 1
         result.diagnostics = []
         return result
@@ -128,6 +138,13 @@ class Spill:
         if spilled:
             share = Strings()  # per file: shared strings would keep every message of the run alive
             for i in range(0, len(spilled), 2):
-                found.extend(unpack_diagnostics(self._read(spilled[i], spilled[i + 1]), share))
+                text = self._read(spilled[i], spilled[i + 1])
+                if spilled[i] not in self._unverified or self.recover is None:
+                    found.extend(unpack_diagnostics(text, share))
+                    continue
+                try:
+                    found.extend(unpack_diagnostics(text, share))
+                except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+                    found.extend(self.recover(result))  # a damaged cache entry: what linting finds
         found.extend(result.diagnostics)
         return found

@@ -224,3 +224,55 @@ def test_the_corpus_key_is_hashed_part_by_part_as_the_joined_text_was():
     )
     assert corpus_key("TST001", {}, "/root", None) == digest("\x00".join(["TST001", "/root", "\x02"]))
     assert listing_digest(Listing()) == digest("a.md\x00b\udcff.md")
+
+
+def _count_decodes(monkeypatch) -> dict[str, int]:
+    """How often the cache's lookup and the spill's reader decode findings."""
+    from omnilint import cache as cache_module
+    from omnilint import spill as spill_module
+
+    calls = {"lookup": 0, "report": 0}
+    for module, name in ((cache_module, "lookup"), (spill_module, "report")):
+        real = module.unpack_diagnostics
+
+        def counted(text, share, _real=real, _name=name):
+            calls[_name] += 1
+            return _real(text, share)
+
+        monkeypatch.setattr(module, "unpack_diagnostics", counted)
+    return calls
+
+
+def test_a_warm_spilling_check_decodes_each_cached_finding_once(
+    vault: Path, tmp_path: Path, private_tmp: Path, monkeypatch
+):
+    monkeypatch.chdir(vault)
+    fields = {"cache_dir": str(tmp_path / "cache")}
+    held = listing(runner.run(["vault"], job(vault, **fields), jobs=1))  # fills the cache
+    calls = _count_decodes(monkeypatch)
+    with runner.Spill() as spill:
+        run = runner.run(["vault"], job(vault, **fields), jobs=1, spill=spill)
+        assert all(f.cached for f in run.files if f.display.endswith(".md") and "unreadable" not in f.display)
+        assert listing(run) == held
+        assert calls == {"lookup": 0, "report": spill.records}
+
+
+@pytest.mark.parametrize("damage", ["not json at all", '[["broken"]]', "[[1,2,3,4,5,6,7,8,9,10,11,12,13]]"])
+def test_cached_findings_that_do_not_decode_are_linted_afresh(
+    vault: Path, tmp_path: Path, private_tmp: Path, monkeypatch, damage: str
+):
+    """The report decodes a cache entry's findings; one that does not decode (a damaged or
+    forged cache) is replaced by what linting the file finds, never a traceback or a gap."""
+    import sqlite3
+    from contextlib import closing
+
+    monkeypatch.chdir(vault)
+    cache_dir = tmp_path / "cache"
+    held = listing(runner.run(["vault"], job(vault), jobs=1))
+    runner.run(["vault"], job(vault, cache_dir=str(cache_dir)), jobs=1)
+    [database] = cache_dir.rglob("results.sqlite")
+    with closing(sqlite3.connect(database)) as connection, connection:
+        assert connection.execute("UPDATE files SET diagnostics = ?", (damage,)).rowcount > 0
+    with runner.Spill() as spill:
+        run = runner.run(["vault"], job(vault, cache_dir=str(cache_dir)), jobs=1, spill=spill)
+        assert listing(run) == held
