@@ -161,12 +161,7 @@ class Store:
         self._pending_files.clear()
         self._pending_stats.clear()
         self._pending_corpus.clear()
-        if self._db is not None:
-            try:
-                self._db.close()
-            except Exception:  # noqa: BLE001
-                pass
-            self._db = None
+        self.close()
 
     # reading ---------------------------------------------------------------------------------
     def _read(self, sql: str, args: tuple = ()) -> tuple | None:
